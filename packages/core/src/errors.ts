@@ -1,0 +1,81 @@
+/**
+ * Error classes that decide what the queue does with a failed job.
+ *
+ * - PermanentError: retrying cannot help (bad input, missing mapping, unknown kind). The job fails
+ *   at once and lands in the dead-letter queue with the message, which must name the record and
+ *   the fix.
+ * - ConflictError: a permanent error raised when the ERP rows changed under us.
+ * - NotReadyError: the record is not complete yet (a header without lines); retried later on its
+ *   own schedule and never marked done.
+ * Anything else is treated as transient (connection loss, lock timeout) and retried with backoff.
+ */
+export interface RecordRef {
+  table: string;
+  id: string;
+}
+
+export class PermanentError extends Error {
+  override name = 'PermanentError';
+  readonly record: RecordRef | undefined;
+  readonly fix: string | undefined;
+  constructor(message: string, opts: { record?: RecordRef; fix?: string; cause?: unknown } = {}) {
+    super(opts.fix ? `${message} Fix: ${opts.fix}` : message, { cause: opts.cause });
+    this.record = opts.record;
+    this.fix = opts.fix;
+  }
+}
+
+export class ConflictError extends PermanentError {
+  override name = 'ConflictError';
+}
+
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
+}
+
+/** A setting is missing or malformed; raised at start-up, never retried. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ESOCKET',
+  'ETIMEOUT',
+  'ECONNCLOSED',
+  // PostgreSQL: serialization failure, deadlock, lock not available, admin shutdown, too many connections
+  '40001',
+  '40P01',
+  '55P03',
+  '57P01',
+  '57P03',
+  '53300',
+  '08000',
+  '08003',
+  '08006',
+]);
+
+/** True when an error is known to be permanent; everything unknown is retried. */
+export function isPermanent(err: unknown): boolean {
+  return err instanceof PermanentError;
+}
+
+/** True for errors we know to be passing: used for logging and metrics, not for retry decisions. */
+export function isKnownTransient(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
+  // SQL Server: deadlock victim 1205, lock request timeout 1222
+  const number = (err as { number?: unknown }).number;
+  if (number === 1205 || number === 1222) return true;
+  return /deadlock|lock timeout|connection (?:terminated|closed|reset)/i.test(err.message);
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,6 @@
+export * from './config.js';
+export * from './errors.js';
+export * from './logger.js';
+export * from './queues.js';
+export * from './time.js';
+export * from './faults.js';
