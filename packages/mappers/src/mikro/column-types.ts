@@ -1,0 +1,9 @@
+export interface MikroColumn {
+  readonly name: string;
+  /** identity = the <prefix>_RECno column, never written; date = datetime literal 'YYYYMMDD[ hh:mm:ss.mmm]'. */
+  readonly kind: 'identity' | 'text' | 'number' | 'date';
+  readonly length?: number;
+}
+
+/** A Mikro row as we write it: every value present, never NULL. */
+export type MikroRow = Record<string, string | number>;

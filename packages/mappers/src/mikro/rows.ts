@@ -1,0 +1,81 @@
+/**
+ * Building Mikro rows: every column of the table in the client's own order, never NULL
+ * (text '', numbers 0, dates '18991230'), plus the header columns every Mikro writer sets.
+ */
+import { MIKRO_EMPTY_DATE, PermanentError, type RecordRef } from '@mikrosync/core';
+import { MIKRO_COLUMNS, type MikroTable } from './columns.generated.js';
+import type { MikroRow } from './column-types.js';
+
+/** Column prefix and file id of each table we write (spec 3.2, traces). */
+export const MIKRO_TABLE_INFO: Record<MikroTable, { prefix: string; fileId: number; recnoColumn: string }> = {
+  CARI_HESAP_HAREKETLERI: { prefix: 'cha', fileId: 51, recnoColumn: 'cha_RECno' },
+  STOK_HAREKETLERI: { prefix: 'sth', fileId: 16, recnoColumn: 'sth_RECno' },
+  ODEME_EMIRLERI: { prefix: 'sck', fileId: 54, recnoColumn: 'sck_RECno' },
+  STOKLAR: { prefix: 'sto', fileId: 13, recnoColumn: 'sto_RECno' },
+  STOK_SATIS_FIYAT_LISTELERI: { prefix: 'sfiyat', fileId: 228, recnoColumn: 'sfiyat_RECno' },
+  CARI_HESAPLAR: { prefix: 'cari', fileId: 31, recnoColumn: 'cari_RECno' },
+  BARKOD_TANIMLARI: { prefix: 'bar', fileId: 13, recnoColumn: 'bar_RECno' },
+  SAYIM_SONUCLARI: { prefix: 'sym', fileId: 28, recnoColumn: 'sym_RECno' },
+  STOK_REYONLARI: { prefix: 'ryn', fileId: 27, recnoColumn: 'ryn_RECno' },
+};
+
+export interface Stamp {
+  /** ERP user number written into *_create_user / *_lastup_user. */
+  userNo: number;
+  /** Local time literal 'YYYYMMDD hh:mm:ss.mmm'. */
+  now: string;
+}
+
+function findColumn(table: MikroTable, name: string) {
+  const col = MIKRO_COLUMNS[table].find((c) => c.name.toLowerCase() === name.toLowerCase());
+  if (!col) throw new Error(`${table} has no column ${name}`);
+  return col;
+}
+
+/**
+ * A complete row for INSERT: every column except the identity, in the client's order.
+ * `values` override the empty values; unknown column names are a programming error.
+ */
+export function mikroRow(table: MikroTable, stamp: Stamp, values: Record<string, string | number>): MikroRow {
+  const { prefix, fileId } = MIKRO_TABLE_INFO[table];
+  const base: Record<string, string | number> = {};
+  for (const c of MIKRO_COLUMNS[table]) {
+    if (c.kind === 'identity') continue;
+    base[c.name] = c.kind === 'text' ? '' : c.kind === 'date' ? MIKRO_EMPTY_DATE : 0;
+  }
+  const header: Record<string, string | number> = {
+    [`${prefix}_fileid`]: fileId,
+    [`${prefix}_create_user`]: stamp.userNo,
+    [`${prefix}_create_date`]: stamp.now,
+    [`${prefix}_lastup_user`]: stamp.userNo,
+    [`${prefix}_lastup_date`]: stamp.now,
+  };
+  for (const [name, v] of Object.entries({ ...header, ...values })) {
+    const col = findColumn(table, name);
+    if (v === null || v === undefined) throw new Error(`${table}.${col.name} would be NULL`);
+    base[col.name] = v;
+  }
+  return base;
+}
+
+/**
+ * Descriptive text cut to the width Mikro keeps (spec rule 11); never used for codes or keys.
+ */
+export function cut(value: string | null | undefined, width: number): string {
+  return [...(value ?? '')].slice(0, width).join('');
+}
+
+/**
+ * A code or document key checked against its width: a longer value is a permanent error, because
+ * cutting it could silently point at another record.
+ */
+export function checkedCode(value: string | null | undefined, width: number, what: string, record: RecordRef): string {
+  const v = (value ?? '').trim();
+  if ([...v].length > width) {
+    throw new PermanentError(`${record.table} ${record.id}: ${what} "${v}" is ${[...v].length} characters; Mikro allows ${width}.`, {
+      record,
+      fix: `shorten ${what} to at most ${width} characters on the web and save the record again`,
+    });
+  }
+  return v;
+}

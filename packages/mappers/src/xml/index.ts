@@ -1,0 +1,2 @@
+export * from './feed-item.js';
+export * from './render.js';
