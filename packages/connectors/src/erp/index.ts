@@ -1,0 +1,16 @@
+export * from './sql.js';
+export * from './client.js';
+export * from './rows.js';
+export * from './locks.js';
+export * from './ledger.js';
+export * from './setup.js';
+export * from './master-data.js';
+export * from './numbering.js';
+export { createPgErpClient } from './pg-client.js';
+export { createMssqlErpClient, type MssqlErpOptions } from './mssql-client.js';
+export { createErpClient } from './factory.js';
+export * from './documents.js';
+export * from './invoices.js';
+export * from './stock-feed.js';
+export * from './catalog.js';
+export * from './stock.js';

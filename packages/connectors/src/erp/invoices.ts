@@ -1,0 +1,97 @@
+/**
+ * ERP side of invoices: the depot lock date, stock existence, writing header + lines in the
+ * client's order, reading back the stored last-update stamps, and removing a document's rows.
+ */
+import type { ErpTx } from './client.js';
+import { insertRow, insertRows, updateRow } from './rows.js';
+import { ident, join, sql, type SqlValue } from './sql.js';
+import type { LedgerRow } from './ledger.js';
+
+type Values = Record<string, SqlValue>;
+
+export interface InvoiceRowsPlan {
+  header: { insert: Values; afterInsert: Values };
+  lines: { insert: Values; afterInsert: Values }[];
+}
+
+const RECNO: Record<string, { recno: string; lastup: string }> = {
+  CARI_HESAP_HAREKETLERI: { recno: 'cha_RECno', lastup: 'cha_lastup_date' },
+  STOK_HAREKETLERI: { recno: 'sth_RECno', lastup: 'sth_lastup_date' },
+  ODEME_EMIRLERI: { recno: 'sck_RECno', lastup: 'sck_lastup_date' },
+};
+
+export async function depotLockDate(tx: ErpTx, depotNo: number): Promise<unknown> {
+  const rows = await tx.query<{ lock: unknown }>(sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`);
+  return rows[0]?.lock;
+}
+
+/** The stock codes among `codes` that Mikro knows. */
+export async function existingStockCodes(tx: ErpTx, codes: string[]): Promise<Set<string>> {
+  if (codes.length === 0) return new Set();
+  const rows = await tx.query<{ sto_kod: string }>(
+    sql`SELECT ${ident('sto_kod')} FROM ${ident('STOKLAR')} WHERE ${ident('sto_kod')} IN (${join(codes.map((c) => sql`${c}`))})`,
+  );
+  return new Set(rows.map((r) => r.sto_kod));
+}
+
+export async function writeInvoiceRows(tx: ErpTx, plan: InvoiceRowsPlan): Promise<{ headerRecno: number; rows: LedgerRow[] }> {
+  const headerRecno = await insertRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 });
+  await updateRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', headerRecno, { cha_RECid_RECno: headerRecno, ...plan.header.afterInsert });
+  // All lines in one statement, then one RECid update for all of them (each row's own RECno):
+  // the rows end exactly as the client's per-line insert + update leave them.
+  const lineRecnos = await insertRows(
+    tx,
+    'STOK_HAREKETLERI',
+    'sth_RECno',
+    plan.lines.map((l) => ({ ...l.insert, ...l.afterInsert, sth_RECid_DBCno: 0, sth_RECid_RECno: 0, sth_fat_recid_dbcno: 0, sth_fat_recid_recno: headerRecno })),
+  );
+  await tx.query(
+    sql`UPDATE ${ident('STOK_HAREKETLERI')} SET ${ident('sth_RECid_RECno')} = ${ident('sth_RECno')} WHERE ${ident('sth_fat_recid_recno')} = ${headerRecno}`,
+  );
+  const rows: LedgerRow[] = [{ table: 'CARI_HESAP_HAREKETLERI', recno: headerRecno }, ...lineRecnos.map((recno) => ({ table: 'STOK_HAREKETLERI', recno }))];
+  return { headerRecno, rows };
+}
+
+/** The stored *_lastup_date of each row, as text (SQL Server rounds milliseconds). */
+export async function readLastups(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
+  const out: LedgerRow[] = [];
+  for (const table of new Set(rows.map((r) => r.table))) {
+    const meta = RECNO[table];
+    if (!meta) throw new Error(`no record number column known for ${table}`);
+    const mine = rows.filter((r) => r.table === table);
+    const found = await tx.query<{ recno: number; lastup: unknown }>(
+      sql`SELECT ${ident(meta.recno)} AS ${ident('recno')}, ${ident(meta.lastup)} AS ${ident('lastup')} FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(mine.map((r) => sql`${r.recno}`))})`,
+    );
+    const byRecno = new Map(found.map((f) => [Number(f.recno), f.lastup instanceof Date ? f.lastup.toISOString() : String(f.lastup)]));
+    for (const r of mine) out.push({ ...r, lastup: byRecno.get(r.recno) });
+  }
+  return out;
+}
+
+/** Rows whose stored stamp no longer matches the ledger (edited or deleted in Mikro). */
+export async function changedSince(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
+  const now = await readLastups(tx, rows);
+  return now.filter((r) => {
+    const recorded = rows.find((x) => x.table === r.table && x.recno === r.recno);
+    return r.lastup === undefined || r.lastup !== recorded?.lastup;
+  });
+}
+
+export async function deleteRows(tx: ErpTx, rows: LedgerRow[]): Promise<void> {
+  for (const table of new Set(rows.map((r) => r.table))) {
+    const meta = RECNO[table];
+    if (!meta) throw new Error(`no record number column known for ${table}`);
+    const recnos = rows.filter((r) => r.table === table).map((r) => sql`${r.recno}`);
+    await tx.query(sql`DELETE FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(recnos)})`);
+  }
+}
+
+/**
+ * Gives a document written with a placeholder number its final number: the header and every line.
+ * Writing the rows first and numbering them last keeps the allocation lock for two statements
+ * instead of the whole document, so concurrent workers wait for each other far less.
+ */
+export async function assignDocumentNumber(tx: ErpTx, headerRecno: number, number: number): Promise<void> {
+  await tx.query(sql`UPDATE ${ident('CARI_HESAP_HAREKETLERI')} SET ${ident('cha_evrakno_sira')} = ${number} WHERE ${ident('cha_RECno')} = ${headerRecno}`);
+  await tx.query(sql`UPDATE ${ident('STOK_HAREKETLERI')} SET ${ident('sth_evrakno_sira')} = ${number} WHERE ${ident('sth_fat_recid_recno')} = ${headerRecno}`);
+}

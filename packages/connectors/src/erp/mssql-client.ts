@@ -1,0 +1,89 @@
+/** Microsoft SQL Server, the production ERP, through the `mssql` (tedious) driver. */
+import mssql from 'mssql';
+import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
+import { render, type Statement } from './sql.js';
+
+export interface MssqlErpOptions {
+  server: string;
+  port: number;
+  database: string;
+  user: string | undefined;
+  password: string | undefined;
+  encrypt: boolean;
+  trustServerCertificate: boolean;
+  poolMax: number;
+  requestTimeoutMs: number;
+  lockTimeoutMs: number;
+}
+
+function bind(request: mssql.Request, stmt: Statement): string {
+  notifyObservers(stmt);
+  const { text, params } = render(stmt, 'mssql');
+  params.forEach((value, i) => {
+    // Strings always go as NVARCHAR: Turkish codes such as 'ÇEK' must not pass through a code page.
+    if (typeof value === 'string') request.input(`p${i + 1}`, mssql.NVarChar(mssql.MAX), value);
+    else if (typeof value === 'number' && !Number.isInteger(value)) request.input(`p${i + 1}`, mssql.Float, value);
+    else request.input(`p${i + 1}`, value);
+  });
+  return text;
+}
+
+async function run<T>(request: mssql.Request, stmt: Statement): Promise<T[]> {
+  const text = bind(request, stmt);
+  const res = await request.query(text);
+  const sets = res.recordsets as unknown as Row[][];
+  return (sets.length ? sets[sets.length - 1] : []) as T[];
+}
+
+export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
+  const pool = new mssql.ConnectionPool({
+    server: opts.server,
+    port: opts.port,
+    database: opts.database,
+    user: opts.user,
+    password: opts.password,
+    requestTimeout: opts.requestTimeoutMs,
+    connectionTimeout: 30_000,
+    pool: { max: opts.poolMax, min: 0, idleTimeoutMillis: 30_000 },
+    options: { encrypt: opts.encrypt, trustServerCertificate: opts.trustServerCertificate, enableArithAbort: true, appName: 'mikrosync' },
+  });
+  let connecting: Promise<mssql.ConnectionPool> | undefined;
+  const ready = () => (connecting ??= pool.connect());
+  return {
+    dialect: 'mssql',
+    async query(stmt) {
+      await ready();
+      return run(pool.request(), stmt);
+    },
+    async transaction(fn) {
+      await ready();
+      const tx = new mssql.Transaction(pool);
+      await tx.begin(mssql.ISOLATION_LEVEL.READ_COMMITTED);
+      try {
+        await new mssql.Request(tx).query(`SET LOCK_TIMEOUT ${Math.floor(opts.lockTimeoutMs)}`);
+        const erpTx: ErpTx = { dialect: 'mssql', query: (stmt) => run(new mssql.Request(tx), stmt) };
+        const result = await fn(erpTx);
+        await tx.commit();
+        return result;
+      } catch (err) {
+        try {
+          await tx.rollback();
+        } catch {
+          /* already rolled back by the server (e.g. deadlock victim) */
+        }
+        throw err;
+      }
+    },
+    async executeScript(script) {
+      await ready();
+      for (const batch of script.split(/^\s*GO\s*$/im)) if (batch.trim()) await pool.request().batch(batch);
+    },
+    async ping() {
+      await ready();
+      await pool.request().query('SELECT 1 AS ok');
+    },
+    async close() {
+      await pool.close();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export * from './feed-file.js';
+export * from './ssh-key.js';
+export * from './publish.js';
+export * from './run-lock.js';

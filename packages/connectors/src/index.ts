@@ -1,0 +1,7 @@
+export * from './erp/index.js';
+export * from './web/index.js';
+export * from './queue/index.js';
+export * from './dev/databases.js';
+export * from './feed/index.js';
+export * from './bitrix/index.js';
+export * from './entegra/index.js';
