@@ -1,0 +1,46 @@
+/** What a processor may use: connectors only, built once per process. */
+import type { Redis } from 'ioredis';
+import type { Config, Logger } from '@mikrosync/core';
+import {
+  createErpClient,
+  createRedis,
+  createWebPool,
+  DeadLetterQueue,
+  QueueRegistry,
+  type ErpClient,
+  type WebPool,
+} from '@mikrosync/connectors';
+
+export interface WorkerContext {
+  config: Config;
+  log: Logger;
+  web: WebPool;
+  erp: ErpClient;
+  redis: Redis;
+  queues: QueueRegistry;
+  dlq: DeadLetterQueue;
+  close(): Promise<void>;
+}
+
+export function createWorkerContext(config: Config, log: Logger): WorkerContext {
+  const web = createWebPool(config.web, 'mikrosync-worker');
+  const erp = createErpClient(config.erp);
+  const redis = createRedis(config.redis.url);
+  redis.on('error', (err) => log.debug({ err }, 'redis connection error'));
+  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const dlq = new DeadLetterQueue(queues);
+  return {
+    config,
+    log,
+    web,
+    erp,
+    redis,
+    queues,
+    dlq,
+    async close() {
+      await queues.close();
+      await Promise.allSettled([web.end(), erp.close()]);
+      redis.disconnect();
+    },
+  };
+}

@@ -1,0 +1,26 @@
+/**
+ * The entegra domain: task `sync` (scheduled every 10 minutes by config.schedules.entegra; `npm run
+ * sync-entegra` runs it now) and the invoice_print write-back of entegra_order records.
+ */
+import { errorMessage } from '@mikrosync/core';
+import { recordEntegraFailure } from '@mikrosync/connectors';
+import { registerRecordProcessor } from '../../processors.js';
+import { registerTasks, type TaskProcessor } from '../../tasks.js';
+import { processInvoicePrint } from './invoice-print.js';
+import { runEntegraSync } from './sync.js';
+
+const sync: TaskProcessor = async (ctx, run) => {
+  if (!ctx.config.entegra.dbPath && run.job.data?.requestedBy === 'schedule') {
+    ctx.log.warn('ENTEGRA_DB_PATH is not set: scheduled Entegra sync skipped');
+    return { summary: 'skipped: ENTEGRA_DB_PATH is not set', rows: {} };
+  }
+  try {
+    return await runEntegraSync(ctx, { full: run.args.full === true || run.args.full === 'true', signal: run.signal, progress: run.progress });
+  } catch (err) {
+    await recordEntegraFailure(ctx.web, errorMessage(err)).catch(() => undefined);
+    throw err;
+  }
+};
+
+registerTasks('entegra', { sync });
+registerRecordProcessor('entegra_order', processInvoicePrint);

@@ -1,0 +1,7 @@
+import './domains/index.js';
+
+export * from './context.js';
+export * from './runtime.js';
+export * from './processors.js';
+export * from './tasks.js';
+export { deadLetter } from './run-job.js';

@@ -1,0 +1,86 @@
+/**
+ * The wrapper around every record job: outbox bookkeeping, error classification, the
+ * dead-letter copy after the last attempt, and duration metrics.
+ */
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import {
+  errorMessage,
+  isPermanent,
+  NotReadyError,
+  PermanentError,
+  recordJobSchema,
+  tablesOfJob,
+  type DeadLetter,
+} from '@mikrosync/core';
+import { latestOpenEvent, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import type { WorkerContext } from './context.js';
+import { recordProcessorFor } from './processors.js';
+
+/** Copies a finally failed job to the dead-letter queue and marks its outbox events failed. */
+export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, permanent: boolean, uptoOutboxId?: number): Promise<void> {
+  const parsed = recordJobSchema.safeParse(job.data);
+  const record = parsed.success ? { table: parsed.data.table, id: parsed.data.recordId } : undefined;
+  const reason = errorMessage(err);
+  const task = (job.data as { kind?: string; task?: string }).kind === 'task' ? (job.data as { task?: string }).task : undefined;
+  const entry: DeadLetter = {
+    queue: job.queueName,
+    jobId: String(job.id),
+    jobName: job.name,
+    data: job.data,
+    reason,
+    stack: err instanceof Error ? err.stack : undefined,
+    attempts: job.attemptsMade + 1,
+    permanent,
+    failedAt: new Date().toISOString(),
+    record,
+  };
+  await ctx.dlq.add(entry);
+  if (record) {
+    const tables = tablesOfJob(record.table);
+    const upto = uptoOutboxId ?? (await latestOpenEvent(ctx.web, tables, record.id))?.id ?? Number.MAX_SAFE_INTEGER;
+    await settleOutbox(ctx.web, tables, record.id, upto, { status: 'failed', error: reason, attempts: job.attemptsMade + 1 });
+  }
+  ctx.log.error({ table: record?.table, id: record?.id, task, queue: job.queueName, jobId: job.id, permanent, reason }, 'job moved to the dead-letter queue');
+}
+
+export async function runRecordJob(ctx: WorkerContext, job: Job, token: string | undefined): Promise<string> {
+  const started = performance.now();
+  const parsed = recordJobSchema.safeParse(job.data);
+  if (!parsed.success) {
+    const err = new PermanentError(`job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    await deadLetter(ctx, job, err, true);
+    throw new UnrecoverableError(err.message);
+  }
+  const data = parsed.data;
+  // Events of this record up to now are settled by this run; later ones stay open for a new job.
+  const tables = tablesOfJob(data.table);
+  const upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
+  const log = ctx.log.child({ table: data.table, id: data.recordId, jobId: job.id, attempt: job.attemptsMade + 1 });
+  try {
+    const processor = recordProcessorFor(data.table);
+    const result = await processor(data, { ...ctx, log });
+    await settleOutbox(ctx.web, tables, data.recordId, upto, { status: 'done' });
+    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed').catch(() => undefined);
+    return result;
+  } catch (err) {
+    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'failed').catch(() => undefined);
+    if (err instanceof NotReadyError) {
+      const firstSeen = Number((job.data as { notReadySince?: number }).notReadySince ?? Date.now());
+      if (Date.now() - firstSeen < ctx.config.worker.notReadyMaxWaitMs && token) {
+        log.info({ reason: err.message }, 'record not ready yet; retrying later');
+        await job.updateData({ ...job.data, notReadySince: firstSeen });
+        await job.moveToDelayed(Date.now() + ctx.config.worker.notReadyRetryMs, token);
+        throw new DelayedError();
+      }
+      const late = new PermanentError(`${err.message} (still not ready after ${Math.round((Date.now() - firstSeen) / 1000)} s)`);
+      await deadLetter(ctx, job, late, true, upto);
+      throw new UnrecoverableError(late.message);
+    }
+    const permanent = isPermanent(err);
+    const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (final) await deadLetter(ctx, job, err, permanent, upto);
+    else log.warn({ err, willRetry: true }, 'job failed; retrying with backoff');
+    if (permanent) throw new UnrecoverableError(errorMessage(err));
+    throw err;
+  }
+}
