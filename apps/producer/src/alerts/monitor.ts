@@ -1,0 +1,154 @@
+/**
+ * Watches the fleet and sends alerts: jobs reaching the dead-letter queue (grouped: at most one
+ * message per flow per ALERT_GROUP_MINUTES), flows stale past their threshold, queues with waiting
+ * jobs and no worker, Redis or a database unreachable — and the all-clear when each recovers.
+ * Only one producer of the fleet evaluates at a time (a lease in Redis).
+ */
+import type { Config, Logger } from '@mikrosync/core';
+import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
+import type { StatusService } from '../status/status-service.js';
+import type { AlertChannel, AlertMessage } from './channels.js';
+
+interface DeadGroup {
+  firstSeenAt: number;
+  ids: Set<string>;
+  reasons: string[];
+}
+
+export class AlertMonitor {
+  private timer: NodeJS.Timeout | undefined;
+  private readonly seenDead = new Set<string>();
+  private readonly groups = new Map<string, DeadGroup>();
+  private readonly lastDeadMessage = new Map<string, number>();
+  private readonly open = new Set<string>();
+  private primed = false;
+  private readonly leaseKey: string;
+  private readonly me = `${process.pid}-${Math.random().toString(36).slice(2)}`;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+    private readonly status: StatusService,
+    private readonly deps: { queues: QueueRegistry; web: WebPool; erp: ErpClient },
+    private readonly channels: AlertChannel[],
+    /** How long new dead letters of a flow are gathered before the first message. */
+    private readonly gatherMs = Math.min(30_000, config.ops.alertCheckIntervalMs * 2),
+  ) {
+    this.leaseKey = `${config.redis.prefix}:alerts:leader`;
+  }
+
+  start(): void {
+    const tick = () => {
+      this.check()
+        .catch((err) => this.log.warn({ err }, 'alert check failed'))
+        .finally(() => {
+          this.timer = setTimeout(tick, this.config.ops.alertCheckIntervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+
+  private async isLeader(): Promise<boolean> {
+    const redis = this.deps.queues.connection;
+    const ttl = this.config.ops.alertCheckIntervalMs * 3;
+    const got = await redis.set(this.leaseKey, this.me, 'PX', ttl, 'NX');
+    if (got === 'OK') return true;
+    if ((await redis.get(this.leaseKey)) === this.me) {
+      await redis.pexpire(this.leaseKey, ttl);
+      return true;
+    }
+    return false;
+  }
+
+  private async send(m: AlertMessage): Promise<void> {
+    for (const c of this.channels) {
+      try {
+        await c.send(m);
+      } catch (err) {
+        this.log.warn({ err, channel: c.name, subject: m.subject }, 'alert could not be sent');
+      }
+    }
+    this.log.info({ subject: m.subject, channels: this.channels.map((c) => c.name) }, 'alert sent');
+  }
+
+  /** Opens or closes a condition; a change sends one message. */
+  private async condition(key: string, active: boolean, opened: AlertMessage, cleared: AlertMessage): Promise<void> {
+    if (active && !this.open.has(key)) {
+      this.open.add(key);
+      await this.send(opened);
+    } else if (!active && this.open.has(key)) {
+      this.open.delete(key);
+      await this.send(cleared);
+    }
+  }
+
+  private async reachable(fn: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async check(now = Date.now()): Promise<void> {
+    const redisUp = await this.reachable(() => this.deps.queues.connection.ping());
+    const webUp = await this.reachable(() => this.deps.web.query('SELECT 1'));
+    const erpUp = await this.reachable(() => this.deps.erp.ping());
+    for (const [name, up] of [['web database', webUp], ['ERP database', erpUp]] as const) {
+      await this.condition(`down:${name}`, !up, { subject: `${name} unreachable`, text: `mikrosync cannot reach the ${name}.` }, { subject: `${name} reachable again`, text: `The ${name} answers again.` });
+    }
+    if (!redisUp) {
+      // Without Redis there is no lease to share: every producer reports it.
+      await this.condition('down:redis', true, { subject: 'Redis unreachable', text: 'mikrosync cannot reach Redis: no job moves.' }, { subject: '', text: '' });
+      return;
+    }
+    await this.condition('down:redis', false, { subject: '', text: '' }, { subject: 'Redis reachable again', text: 'Redis answers again.' });
+    if (!webUp || !(await this.isLeader())) return;
+
+    const s = await this.status.snapshot();
+    // Dead letters: new ones are gathered per flow and announced at most once per group window.
+    for (const d of s.deadLetters) {
+      if (this.seenDead.has(d.id)) continue;
+      this.seenDead.add(d.id);
+      if (!this.primed) continue; // those already there at start-up were announced before
+      const g = this.groups.get(d.queue) ?? { firstSeenAt: now, ids: new Set(), reasons: [] };
+      g.ids.add(d.id);
+      if (g.reasons.length < 3) g.reasons.push(`${d.record ? `${d.record.table} ${d.record.id}: ` : ''}${d.reason}`);
+      this.groups.set(d.queue, g);
+    }
+    this.primed = true;
+    for (const [flow, g] of this.groups) {
+      const windowEnds = (this.lastDeadMessage.get(flow) ?? 0) + this.config.ops.alertGroupMinutes * 60_000;
+      if (now - g.firstSeenAt < this.gatherMs || now < windowEnds) continue;
+      this.groups.delete(flow);
+      this.lastDeadMessage.set(flow, now);
+      this.open.add(`dead:${flow}`);
+      await this.send({
+        subject: `${g.ids.size} job(s) of flow ${flow} in the dead-letter queue`,
+        text: `${g.ids.size} job(s) of flow ${flow} failed for good and wait in the dead-letter queue.\n\n${g.reasons.map((r) => `- ${r}`).join('\n')}${g.ids.size > g.reasons.length ? `\n- … and ${g.ids.size - g.reasons.length} more` : ''}\n\nRe-enqueue or discard them on the status page (/status) or with: mikrosync dlq list`,
+      });
+    }
+    for (const f of s.flows) {
+      if (f.deadLetters === 0 && !this.groups.has(f.flow)) {
+        await this.condition(`dead:${f.flow}`, false, { subject: '', text: '' }, { subject: `flow ${f.flow}: dead-letter queue cleared`, text: `No job of flow ${f.flow} waits in the dead-letter queue any more.` });
+      }
+      await this.condition(
+        `stale:${f.flow}`,
+        f.reasons.includes('stale'),
+        { subject: `flow ${f.flow} is stale`, text: `Flow ${f.flow} is ${f.stalenessSeconds} s behind (threshold ${f.staleAfterSeconds} s).` },
+        { subject: `flow ${f.flow} is up to date again`, text: `Flow ${f.flow} caught up.` },
+      );
+      await this.condition(
+        `noworker:${f.flow}`,
+        f.reasons.includes('no_worker'),
+        { subject: `flow ${f.flow} has no worker`, text: `${f.queue.waiting} job(s) of flow ${f.flow} wait and no worker consumes its queue. Start one: mikrosync worker --domain ${f.flow}` },
+        { subject: `flow ${f.flow} has a worker again`, text: `A worker consumes flow ${f.flow} again.` },
+      );
+    }
+  }
+}

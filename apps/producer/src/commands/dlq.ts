@@ -1,0 +1,67 @@
+/** `mikrosync dlq list|show|requeue|discard|purge`. */
+import { createRedis, createWebPool, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { boot } from '../runtime-config.js';
+import { requeueDeadLetter } from '../dlq-actions.js';
+
+async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof createWebPool>) => Promise<T>): Promise<T> {
+  const { config } = boot('mikrosync-dlq');
+  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const web = createWebPool(config.web, 'mikrosync-dlq');
+  try {
+    return await fn(new DeadLetterQueue(queues), web);
+  } finally {
+    await queues.close();
+    redis.disconnect();
+    await web.end();
+  }
+}
+
+export const dlqCommands = {
+  list: (opts: { json?: boolean }) =>
+    withDlq(async (dlq) => {
+      const entries = await dlq.list(0, 999);
+      if (opts.json) return void process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
+      if (entries.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
+      for (const e of entries) {
+        const rec = e.record ? `${e.record.table} ${e.record.id}` : e.jobId;
+        process.stdout.write(`${e.id}\n  ${e.queue} | ${rec} | ${e.failedAt} | ${e.attempts} attempt(s)${e.permanent ? ', permanent' : ''}\n  ${e.reason}\n`);
+      }
+    }),
+  show: (id: string) =>
+    withDlq(async (dlq) => {
+      const e = await dlq.show(id);
+      if (!e) {
+        process.stderr.write(`no dead letter ${id}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
+    }),
+  requeue: (ids: string[], opts: { all?: boolean }) =>
+    withDlq(async (dlq, web) => {
+      const targets = opts.all ? (await dlq.list(0, 9999)).map((e) => e.id) : ids;
+      if (targets.length === 0) process.stderr.write('nothing to requeue: give dead-letter ids or --all\n');
+      for (const id of targets) {
+        const moved = await requeueDeadLetter(dlq, web, id);
+        if (moved) process.stdout.write(`requeued ${id} -> ${moved}\n`);
+        else {
+          process.stderr.write(`no dead letter ${id}\n`);
+          process.exitCode = 1;
+        }
+      }
+    }),
+  discard: (ids: string[]) =>
+    withDlq(async (dlq) => {
+      for (const id of ids) process.stdout.write(`${(await dlq.discard(id)) ? 'discarded' : 'not found'} ${id}\n`);
+    }),
+  purge: (opts: { yes?: boolean }) =>
+    withDlq(async (dlq) => {
+      if (!opts.yes) {
+        process.stderr.write('purge deletes every dead letter; run again with --yes\n');
+        process.exitCode = 1;
+        return;
+      }
+      process.stdout.write(`purged ${await dlq.purge()} dead letter(s)\n`);
+    }),
+};

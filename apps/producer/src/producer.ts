@@ -1,0 +1,57 @@
+/** The producer process: outbox relay, schedules and the HTTP server. */
+import type { Server } from 'node:http';
+import { DEAD_LETTER_QUEUE, DOMAINS, HOUSEKEEPING_QUEUE, queueForDomain, type Config, type Logger } from '@mikrosync/core';
+import { createErpClient, createRedis, createWebPool, QueueRegistry, type ErpClient, type WebPool } from '@mikrosync/connectors';
+import { OutboxRelay } from './outbox-relay.js';
+import { applySchedules } from './schedules.js';
+import { startHttpServer } from './http/server.js';
+import { StatusService } from './status/status-service.js';
+import { AlertMonitor } from './alerts/monitor.js';
+import { configuredChannels } from './alerts/channels.js';
+
+export interface RunningProducer {
+  relay: OutboxRelay;
+  server: Server | undefined;
+  status: StatusService;
+  web: WebPool;
+  erp: ErpClient;
+  queues: QueueRegistry;
+  close(): Promise<void>;
+}
+
+export const ALL_QUEUES = [...DOMAINS.map(queueForDomain), HOUSEKEEPING_QUEUE, DEAD_LETTER_QUEUE];
+
+export async function startProducer(config: Config, log: Logger, opts: { http?: boolean } = {}): Promise<RunningProducer> {
+  const web = createWebPool(config.web, 'mikrosync-producer');
+  const erp = createErpClient(config.erp);
+  const redis = createRedis(config.redis.url);
+  redis.on('error', (err) => log.debug({ err }, 'redis connection error'));
+  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const relay = new OutboxRelay(web, queues, config, log);
+  await applySchedules(queues, config, log);
+  await relay.start();
+  const status = new StatusService(config, web, queues);
+  const channels = configuredChannels(config, log);
+  const monitor = channels.length ? new AlertMonitor(config, log, status, { queues, web, erp }, channels) : undefined;
+  monitor?.start();
+  const server =
+    opts.http === false
+      ? undefined
+      : await startHttpServer({ config, log, queues, queueNames: ALL_QUEUES, web, erp, status, sweep: () => relay.sweepNow() });
+  return {
+    relay,
+    server,
+    status,
+    web,
+    erp,
+    queues,
+    async close() {
+      monitor?.stop();
+      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+      await relay.stop();
+      await queues.close();
+      await Promise.allSettled([web.end(), erp.close()]);
+      redis.disconnect();
+    },
+  };
+}
