@@ -1,0 +1,180 @@
+/**
+ * Exactly once under failure: a worker killed between the ERP commit and the web write, a
+ * producer that is down while the web app writes, Redis restarted mid-stream, two workers racing
+ * for document numbers.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
+import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
+import { startCli, type CliProcess } from './support/processes.js';
+
+let t: TestEnv | undefined;
+const running: CliProcess[] = [];
+const cleanups: (() => Promise<void>)[] = [];
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((p) => p.stop('SIGKILL')));
+  for (const c of cleanups.splice(0)) await c();
+  await t?.cleanup();
+  t = undefined;
+});
+
+async function setup(env: Record<string, string> = {}): Promise<{ t: TestEnv; ids: SeededIds }> {
+  t = await createTestEnv(env);
+  await seedErpMasterData(t.erp);
+  return { t, ids: await seedWebMasterData(t.web) };
+}
+
+function start(args: string[], env: Record<string, string>): CliProcess {
+  const p = startCli(args, env);
+  running.push(p);
+  return p;
+}
+
+async function counts(t: TestEnv) {
+  const erp = await t.erpSql.query(
+    `SELECT count(*)::int AS docs, count(DISTINCT "cha_evrakno_sira")::int AS numbers FROM "CARI_HESAP_HAREKETLERI" WHERE "cha_evrak_tip" = 1`,
+  );
+  const ledger = await t.erpSql.query('SELECT count(*)::int AS n, count(DISTINCT ldg_web_id)::int AS ids FROM "MIKROSYNC_LEDGER"');
+  const maps = await t.web.query('SELECT count(*)::int AS n FROM int_tahsilat_mapping');
+  return { docs: erp.rows[0].docs, numbers: erp.rows[0].numbers, ledger: ledger.rows[0].n, ledgerIds: ledger.rows[0].ids, maps: maps.rows[0].n };
+}
+
+function insertMany(t: TestEnv, ids: SeededIds, n: number): Promise<string[]> {
+  return Promise.all(
+    Array.from({ length: n }, (_, i) => insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: i + 1 })),
+  );
+}
+
+describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
+  it('a worker SIGKILLed after the ERP commit leaves exactly one ERP document, and the restart writes the mapping', async () => {
+    const { t, ids } = await setup();
+    start(['producer'], t.env);
+    const doomed = start(['worker', '--domain', 'collections'], { ...t.env, MIKROSYNC_FAULT: 'crash-after-erp-commit' });
+    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'havale', banka_id: ids.banks['10'], tutar: 40 });
+    const exit = await doomed.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    expect(await counts(t)).toMatchObject({ docs: 1, ledger: 1, maps: 0 });
+
+    start(['worker', '--domain', 'collections'], t.env);
+    await waitFor('mapping rebuilt', async () => (await t.web.query('SELECT 1 FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rowCount, 30_000);
+    const final = await counts(t);
+    expect(final, JSON.stringify(final)).toMatchObject({ docs: 1, ledger: 1, maps: 1 });
+    expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "ODEME_EMIRLERI"')).rows[0].n).toBe(1);
+    const outbox = await t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id]);
+    expect(outbox.rows.map((r) => r.status)).toEqual(['done']);
+  });
+
+  it('collections written while the producer is down are all posted once when two producers start', async () => {
+    const { t, ids } = await setup();
+    start(['worker', '--domain', 'collections'], t.env);
+    const written = await insertMany(t, ids, 50);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect((await counts(t)).docs).toBe(0);
+    // Two producers at once (e.g. a rolling restart): still every collection exactly once.
+    start(['producer'], t.env);
+    start(['producer'], t.env);
+    await waitFor('50 posted', async () => (await counts(t)).maps === 50 || undefined, 60_000);
+    const c = await counts(t);
+    expect(c).toMatchObject({ docs: 50, numbers: 50, ledger: 50, ledgerIds: 50, maps: 50 });
+    const open = await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [written]);
+    expect(open.rows[0].n).toBe(0);
+  });
+
+  it('two worker processes posting 200 collections get unique, contiguous document numbers', async () => {
+    const { t, ids } = await setup({ WORKER_CONCURRENCY: '8' });
+    const workers = [1, 2].map(() => start(['worker', '--domain', 'collections'], { ...t.env, LOG_LEVEL: 'info' }));
+    start(['producer'], t.env);
+    await insertMany(t, ids, 200);
+    await waitFor('200 posted', async () => (await counts(t)).maps === 200 || undefined, 90_000);
+    const nums = (await t.erpSql.query(`SELECT "cha_evrakno_sira" AS n FROM "CARI_HESAP_HAREKETLERI" WHERE "cha_evrak_tip" = 1 ORDER BY 1`)).rows.map((r) => Number(r.n));
+    expect(nums).toHaveLength(200);
+    expect(new Set(nums).size).toBe(200);
+    expect(nums[nums.length - 1]! - nums[0]!).toBe(199);
+    // Both processes posted documents: the numbers are not contiguous merely because one worker ran alone.
+    const posted = workers.map((w) => (w.output().match(/collection posted to Mikro/g) ?? []).length);
+    expect(posted[0]! + posted[1]!).toBe(200);
+    expect(Math.min(...posted)).toBeGreaterThan(0);
+  });
+});
+
+describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
+  it('retries an unreachable ERP with backoff, then dead-letters it as not permanent, and the outbox row says why', async () => {
+    const { t, ids } = await setup({ MAX_RETRY_COUNT: '3', RETRY_BACKOFF_MS: '200' });
+    start(['producer'], t.env);
+    // The ERP database does not exist: every attempt fails with a connection error.
+    const erpDown = { ...t.env, ERP_DATABASE_URL: t.env.ERP_DATABASE_URL!.replace(/\/[^/]+$/, '/erp_is_down') };
+    start(['worker', '--domain', 'collections'], erpDown);
+    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 7 });
+    const { createRedis, DeadLetterQueue, QueueRegistry } = await import('@mikrosync/connectors');
+    const queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 200 });
+    cleanups.push(async () => {
+      await queues.close();
+      queues.connection.disconnect();
+    });
+    const dlq = new DeadLetterQueue(queues);
+    const dead = await waitFor('dead letter', async () => (await dlq.list()).find((e) => e.record?.id === id), 30_000);
+    expect(dead).toMatchObject({ permanent: false, attempts: 3, queue: 'collections' });
+    expect(dead.reason).toMatch(/erp_is_down/);
+    const outbox = (await t.web.query('SELECT status, last_error, attempts FROM sync_outbox WHERE record_id = $1', [id])).rows[0];
+    expect(outbox).toMatchObject({ status: 'failed', last_error: dead.reason, attempts: 3 });
+  });
+});
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+/** A Redis server of this test only (restarting the shared one would disturb other tests). */
+async function ownRedis(port: number, dir: string) {
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+  await waitFor('redis up', () => new Promise<boolean>((resolve) => {
+    const s = net.connect(port, '127.0.0.1', () => {
+      s.end();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  }), 10_000, 50);
+  return {
+    async stop() {
+      proc.kill('SIGKILL');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+describe.skipIf(ERP_UNDER_TEST !== 'pg')('Redis restarted mid-stream', () => {
+  it('loses nothing and doubles nothing', async () => {
+    const port = await freePort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'mikrosync-redis-'));
+    let redis = await ownRedis(port, dir);
+    cleanups.push(() => redis.stop());
+    const { t, ids } = await setup({ REDIS_URL: `redis://127.0.0.1:${port}` });
+    start(['producer'], t.env);
+    start(['worker', '--domain', 'collections'], t.env);
+    const first = await insertMany(t, ids, 30);
+    await waitFor('some posted', async () => (await counts(t)).maps >= 5 || undefined, 30_000);
+    // Redis keeps nothing on disk here: a restart loses every queued job.
+    await redis.stop();
+    const during = await insertMany(t, ids, 20);
+    redis = await ownRedis(port, dir);
+    const after = await insertMany(t, ids, 20);
+    const all = [...first, ...during, ...after];
+    await waitFor('all 70 posted', async () => (await counts(t)).maps === 70 || undefined, 90_000);
+    expect(await counts(t)).toMatchObject({ docs: 70, numbers: 70, ledger: 70, ledgerIds: 70, maps: 70 });
+    const open = await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [all]);
+    expect(open.rows[0].n).toBe(0);
+  });
+});
