@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Starts every flow of mikrosync on this machine against local PostgreSQL and Redis with demo data
+# (see scripts/demo.ts). Ctrl-C stops it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/ensure-services.sh
+[ -d node_modules ] || npm ci --no-audit --no-fund
+exec node --conditions=source --import tsx scripts/demo.ts
