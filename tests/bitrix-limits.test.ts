@@ -69,9 +69,28 @@ describe('bitrix limits', () => {
     expect(n).toBeGreaterThan(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(((n - 5) / 20) * 1000 * 0.9);
     expect(await b.ctx.dlq.count()).toBe(0);
-    // The waits are counted for the metrics (mikrosync_rate_limit_wait_seconds_total{flow="bitrix"}).
-    const waited = Number(await b.ctx.redis.hget(`${b.t.config.redis.prefix}:metrics:rate-limit-wait`, 'bitrix'));
-    expect(waited).toBeGreaterThan(0.5);
+  });
+
+  it('counts the time spent waiting for the bucket in the flow metric', async () => {
+    const b = await createBitrixEnv({}, { burst: 5, rate: 20 });
+    envs.push(b);
+    const metricKey = `${b.t.config.redis.prefix}:metrics:rate-limit-wait`;
+    // burst 5 at 20/s keeps a margin of 5 (a quarter second): one slot, then one every 50 ms.
+    const limiter = new BitrixLimiter(b.ctx.redis, { prefix: b.t.config.redis.prefix, portal: 'metric.example', ratePerSecond: 20, burst: 5, operatingLimitSeconds: 480 });
+    const started = Date.now();
+    let waitedMs = 0;
+    for (let i = 0; i < 11; i++) {
+      const slot = await limiter.acquire(['crm.lead.list']);
+      if (slot.ok) waitedMs += slot.waitedMs;
+    }
+    const elapsedMs = Date.now() - started;
+    expect(elapsedMs).toBeGreaterThanOrEqual(10 * 50 * 0.9);
+    // mikrosync_rate_limit_wait_seconds_total{flow="bitrix"} is what the slots report, no more.
+    const counted = Number(await b.ctx.redis.hget(metricKey, 'bitrix'));
+    expect(counted).toBeCloseTo(waitedMs / 1000, 3);
+    // Time not spent in Redis round trips was spent waiting, and it was counted.
+    expect(counted).toBeGreaterThan(0.25);
+    expect(counted * 1000).toBeLessThanOrEqual(elapsedMs);
   });
 
   it('two processes share one bucket through Redis', async () => {
