@@ -3,11 +3,12 @@
  * migrations (db/migrations/*_bitrix-*.sql) run there too, with a history table of their own.
  * In the web database they run with every other migration (`mikrosync migrate`).
  */
-import { runner } from 'node-pg-migrate';
 import type { Logger } from '@mikrosync/core';
 import { MIGRATIONS_DIR } from '../web/migrate.js';
 
 export async function migrateBitrixDatabase(url: string, log: Logger): Promise<string[]> {
+  // Loaded on use: only the migrate step needs it, not every worker process (about 18 MB of RSS).
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl: url,
     dir: MIGRATIONS_DIR,

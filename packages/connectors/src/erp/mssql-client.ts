@@ -1,5 +1,5 @@
 /** Microsoft SQL Server, the production ERP, through the `mssql` (tedious) driver. */
-import mssql from 'mssql';
+import type mssqlModule from 'mssql';
 import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
 import { render, type Statement } from './sql.js';
 
@@ -16,7 +16,9 @@ export interface MssqlErpOptions {
   lockTimeoutMs: number;
 }
 
-function bind(request: mssql.Request, stmt: Statement): string {
+type Mssql = typeof mssqlModule;
+
+function bind(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): string {
   notifyObservers(stmt);
   const { text, params } = render(stmt, 'mssql');
   params.forEach((value, i) => {
@@ -28,15 +30,15 @@ function bind(request: mssql.Request, stmt: Statement): string {
   return text;
 }
 
-async function run<T>(request: mssql.Request, stmt: Statement): Promise<T[]> {
-  const text = bind(request, stmt);
+async function run<T>(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<T[]> {
+  const text = bind(mssql, request, stmt);
   const res = await request.query(text);
   const sets = res.recordsets as unknown as Row[][];
   return (sets.length ? sets[sets.length - 1] : []) as T[];
 }
 
 export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
-  const pool = new mssql.ConnectionPool({
+  const config: mssqlModule.config = {
     server: opts.server,
     port: opts.port,
     database: opts.database,
@@ -46,22 +48,34 @@ export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
     connectionTimeout: 30_000,
     pool: { max: opts.poolMax, min: 0, idleTimeoutMillis: 30_000 },
     options: { encrypt: opts.encrypt, trustServerCertificate: opts.trustServerCertificate, enableArithAbort: true, appName: 'mikrosync' },
-  });
-  let connecting: Promise<mssql.ConnectionPool> | undefined;
-  const ready = () => (connecting ??= pool.connect());
+  };
+  // The driver is loaded on first use (about 30 MB of RSS): a worker that never talks to the ERP
+  // (Bitrix24, Entegra, the feed) does not carry it. A failed first connect is not cached, so the
+  // next job tries again once SQL Server is back.
+  let connecting: Promise<{ mssql: Mssql; pool: mssqlModule.ConnectionPool }> | undefined;
+  const ready = () =>
+    (connecting ??= (async () => {
+      const { default: mssql } = await import('mssql');
+      const pool = new mssql.ConnectionPool(config);
+      await pool.connect();
+      return { mssql, pool };
+    })().catch((err: unknown) => {
+      connecting = undefined;
+      throw err;
+    }));
   return {
     dialect: 'mssql',
     async query(stmt) {
-      await ready();
-      return run(pool.request(), stmt);
+      const { mssql, pool } = await ready();
+      return run(mssql, pool.request(), stmt);
     },
     async transaction(fn) {
-      await ready();
+      const { mssql, pool } = await ready();
       const tx = new mssql.Transaction(pool);
       await tx.begin(mssql.ISOLATION_LEVEL.READ_COMMITTED);
       try {
         await new mssql.Request(tx).query(`SET LOCK_TIMEOUT ${Math.floor(opts.lockTimeoutMs)}`);
-        const erpTx: ErpTx = { dialect: 'mssql', query: (stmt) => run(new mssql.Request(tx), stmt) };
+        const erpTx: ErpTx = { dialect: 'mssql', query: (stmt) => run(mssql, new mssql.Request(tx), stmt) };
         const result = await fn(erpTx);
         await tx.commit();
         return result;
@@ -75,15 +89,18 @@ export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
       }
     },
     async executeScript(script) {
-      await ready();
+      const { pool } = await ready();
       for (const batch of script.split(/^\s*GO\s*$/im)) if (batch.trim()) await pool.request().batch(batch);
     },
     async ping() {
-      await ready();
+      const { pool } = await ready();
       await pool.request().query('SELECT 1 AS ok');
     },
     async close() {
-      await pool.close();
+      const pending = connecting;
+      connecting = undefined;
+      const opened = await pending?.catch(() => undefined);
+      await opened?.pool.close();
     },
   };
 }

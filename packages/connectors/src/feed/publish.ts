@@ -9,7 +9,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
-import SftpClient from 'ssh2-sftp-client';
+import type SftpClient from 'ssh2-sftp-client';
 import type { Client as SshClient } from 'ssh2';
 import { PermanentError, type Logger } from '@mikrosync/core';
 import { readPrivateKey } from './ssh-key.js';
@@ -92,10 +92,12 @@ export function execRemote(client: SshClient, command: string, timeoutMs: number
 }
 
 export class FeedPublisher {
-  private readonly sftp = new SftpClient('mikrosync-feed');
   private presentedKey: string | undefined;
 
-  private constructor(private readonly target: SshTarget) {}
+  private constructor(
+    private readonly target: SshTarget,
+    private readonly sftp: SftpClient,
+  ) {}
 
   get where(): string {
     return `${this.target.user}@${this.target.host}:${this.target.port}`;
@@ -108,7 +110,9 @@ export class FeedPublisher {
 
   static async connect(target: SshTarget, log: Logger): Promise<FeedPublisher> {
     const privateKey = await readPrivateKey(target.privateKeyPath);
-    const p = new FeedPublisher(target);
+    // Loaded here, not at start-up: only the XML feed worker needs ssh2 (about 18 MB of RSS).
+    const { default: Sftp } = await import('ssh2-sftp-client');
+    const p = new FeedPublisher(target, new Sftp('mikrosync-feed'));
     try {
       await p.sftp.connect({
         host: target.host,

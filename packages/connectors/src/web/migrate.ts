@@ -5,13 +5,14 @@
  */
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { runner } from 'node-pg-migrate';
 import pg from 'pg';
 import { CAPTURE_SOURCES, type Logger } from '@mikrosync/core';
 
 export const MIGRATIONS_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../db/migrations');
 
 export async function migrateWeb(url: string, log: Logger): Promise<string[]> {
+  // Loaded on use: only the migrate step needs it, not every worker process (about 18 MB of RSS).
+  const { runner } = await import('node-pg-migrate');
   const applied = await runner({
     databaseUrl: url,
     dir: MIGRATIONS_DIR,
