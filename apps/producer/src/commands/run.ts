@@ -4,8 +4,13 @@ import { createWorkerContext, implementedDomains, startWorkers } from '@mikrosyn
 import { outboxCounts } from '@mikrosync/connectors';
 import { SingleBar, Presets } from 'cli-progress';
 import { boot } from '../runtime-config.js';
-import { startProducer } from '../producer.js';
 import { onShutdown } from '../shutdown.js';
+
+/** The producer (HTTP server, Bull Board, schedules) is loaded only by the commands that run it. */
+async function startProducer(...args: Parameters<typeof import('../producer.js').startProducer>) {
+  const { startProducer: start } = await import('../producer.js');
+  return start(...args);
+}
 
 export function parseDomains(value: string | undefined): Domain[] {
   const raw = (value ?? process.env.WORKER_DOMAIN ?? 'all').split(',').map((d) => d.trim()).filter(Boolean);
