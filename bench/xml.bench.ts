@@ -11,9 +11,9 @@
  *
  *   npm run bench  (or: node --conditions=source --import tsx bench/xml.bench.ts [--count 100000] [--callback])
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +32,10 @@ const { values: args } = parseArgs({
   },
 });
 const COUNT = Number(args.count);
-const PAGE = 5000;
+/** Set in the children when they run this file transpiled, against the packages' dist. */
+const COMPILED = process.env.MIKROSYNC_BENCH_COMPILED === '1';
+/** Products per page, in the task and in the writer alone: STOCK_XML_PAGE_SIZE, default 1000. */
+const PAGE = Number(process.env.STOCK_XML_PAGE_SIZE ?? 1000);
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = (db: string) => Object.assign(new URL(PG), { pathname: `/${db}` }).toString();
 const WEB = url('mikrosync_bench_xml_web');
@@ -106,7 +109,7 @@ async function phaseJob(): Promise<void> {
   const { createWorkerContext, DOMAIN_TASKS } = await import('@mikrosync/workers');
   const { createLogger, loadConfig } = await import('@mikrosync/core');
   const ssh = args.ssh ? (JSON.parse(args.ssh) as Record<string, string>) : {};
-  const config = loadConfig({ WEB_DATABASE_URL: WEB, ERP_DIALECT: 'pg', ERP_DATABASE_URL: ERP, QUEUE_PREFIX: `mikrosync-bench-xml-${process.pid}`, LOG_LEVEL: 'warn', STOCK_XML_OUTPUT_DIR: args.out ?? os.tmpdir(), ...ssh });
+  const config = loadConfig({ WEB_DATABASE_URL: WEB, ERP_DIALECT: 'pg', ERP_DATABASE_URL: ERP, QUEUE_PREFIX: `mikrosync-bench-xml-${process.pid}`, LOG_LEVEL: 'warn', STOCK_XML_OUTPUT_DIR: args.out ?? os.tmpdir(), STOCK_XML_PAGE_SIZE: String(PAGE), ...ssh });
   const ctx = createWorkerContext(config, createLogger({ level: 'warn' }));
   const task = DOMAIN_TASKS.xml?.feed;
   if (!task) throw new Error('xml feed task not registered');
@@ -154,7 +157,9 @@ function generatedItem(i: number): FeedItem {
 
 async function ours(n: number, dir: string): Promise<Timed> {
   const { FEED_FOOTER, renderFeedHeader, renderProducts } = await import('@mikrosync/mappers');
-  const { FeedFileWriter } = await import('../packages/connectors/src/feed/feed-file.js');
+  // The writer module alone (not the whole connectors package): compiled when the child is.
+  const feedFile = `../packages/connectors/${COMPILED ? 'dist' : 'src'}/feed/feed-file.js`;
+  const { FeedFileWriter } = (await import(feedFile)) as typeof import('../packages/connectors/src/feed/feed-file.js');
   const t = timer();
   const w = await FeedFileWriter.open(dir, 'ours.xml', renderFeedHeader('14.05.2026 11:25:52', n));
   for (let start = 1; start <= n; start += PAGE) {
@@ -230,11 +235,27 @@ async function phaseWriter(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-function child<T>(phase: string, extra: string[] = []): Promise<T> {
+/**
+ * The children run compiled code, as production does: the packages built (`tsc -b`) and this file
+ * transpiled next to itself. Through tsx, Node 20 runs the loader on a thread of its own, which
+ * adds ~40 MB to every RSS figure; that is the fallback when the build fails.
+ */
+async function childEntry(): Promise<{ argv: string[]; env: NodeJS.ProcessEnv }> {
+  const self = fileURLToPath(import.meta.url);
+  const build = spawnSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'ignore' });
+  if (build.status !== 0) return { argv: ['--conditions=source', '--import', 'tsx', self], env: process.env };
+  const { default: ts } = await import('typescript');
+  const js = ts.transpileModule(await readFile(self, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const compiled = self.replace(/\.ts$/, '.compiled.mjs');
+  await writeFile(compiled, js);
+  return { argv: [compiled], env: { ...process.env, MIKROSYNC_BENCH_COMPILED: '1' } };
+}
+let entry: Promise<{ argv: string[]; env: NodeJS.ProcessEnv }> | undefined;
+
+async function child<T>(phase: string, extra: string[] = []): Promise<T> {
+  const { argv, env } = await (entry ??= childEntry());
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--expose-gc', '--conditions=source', '--import', 'tsx', fileURLToPath(import.meta.url), '--phase', phase, '--count', String(COUNT), ...extra], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(process.execPath, ['--expose-gc', ...argv, '--phase', phase, '--count', String(COUNT), ...extra], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
     p.on('exit', (code) => {
@@ -262,6 +283,8 @@ else {
       ? { SSH_HOST: sshd.host, SSH_PORT: String(sshd.port), SSH_USER: sshd.user, SSH_PRIVATE_KEY_PATH: sshd.clientKeyPath, SSH_HOST_FINGERPRINT: sshd.hostFingerprint, SSH_REMOTE_PATH: sshd.remoteDir }
       : {};
     const job = await child<{ rssBefore: number; runs: Timed[]; retained: number[] }>('job', ['--out', out, '--ssh', JSON.stringify(ssh)]);
+    const compiled = (await entry)?.env.MIKROSYNC_BENCH_COMPILED === '1';
+    console.log(`  (pages of ${PAGE}; each part in a child process, ${compiled ? 'compiled, as in production' : 'from source through tsx: its loader thread adds ~40 MB of RSS'})`);
     const where = sshd ? 'ERP read + pictures + xmlurunler upsert + file + SFTP upload to a local sshd' : 'ERP read + pictures + xmlurunler upsert + file; no sshd, not uploaded';
     console.log(`  whole task (${where}):`);
     job.runs.forEach((r, i) =>
@@ -272,7 +295,7 @@ else {
     const r = job.retained;
     if (r.length) {
       const mid = r[Math.floor(r.length / 2)] ?? 0;
-      console.log(`    heap in use after a full GC, per page of ${r.length}: first ${mb(r[0] ?? 0)}, middle ${mb(mid)}, last ${mb(r[r.length - 1] ?? 0)} (does not grow with the number of products)`);
+      console.log(`    heap in use after a full GC, sampled on ${r.length} pages: first ${mb(r[0] ?? 0)}, middle ${mb(mid)}, last ${mb(r[r.length - 1] ?? 0)} (does not grow with the number of products)`);
     }
     const w = await child<{ rssBefore: number; ours: Timed; document: Timed; callback?: Timed & { n: number } }>('writer', ['--out', out, ...(args.callback ? ['--callback'] : [])]);
     const line = (label: string, r: Timed, n: number) =>
