@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
-import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
+import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { runCli, startCli, type CliProcess } from './support/processes.js';
 
@@ -18,7 +18,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
 
   const erpDocs = async (where = 'TRUE') =>
     (await t.erpSql.query(`SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE ${where} ORDER BY "cha_RECno"`)).rows;
-  const outboxOf = async (id: string) => (await t.web.query('SELECT status, last_error FROM sync_outbox WHERE record_id = $1 ORDER BY id', [id])).rows;
+  const outboxOf = (id: string) => settledOutbox(t.web, id);
   const deadLetterFor = (id: string) => waitFor(`dead letter of ${id}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === id));
 
   beforeAll(async () => {
@@ -61,7 +61,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
     expect(dead.permanent).toBe(true);
     expect(dead.attempts).toBe(1);
     expect((await erpDocs()).length).toBe(before);
-    const [outbox] = await outboxOf(id);
+    const outbox = (await outboxOf(id))[0]!;
     expect(outbox.status).toBe('failed');
     expect(outbox.last_error).toBe(dead.reason);
 
@@ -99,7 +99,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
       expect(dead.permanent).toBe(true);
       const after = (await t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "ODEME_EMIRLERI") AS n')).rows[0].n;
       expect(after).toBe(before);
-      expect((await outboxOf(id))[0].status).toBe('failed');
+      expect((await outboxOf(id))[0]!.status).toBe('failed');
     });
   }
 

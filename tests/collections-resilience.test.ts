@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
+import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { startCli, type CliProcess } from './support/processes.js';
 
@@ -66,8 +66,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
     const final = await counts(t);
     expect(final, JSON.stringify(final)).toMatchObject({ docs: 1, ledger: 1, maps: 1 });
     expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "ODEME_EMIRLERI"')).rows[0].n).toBe(1);
-    const outbox = await t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id]);
-    expect(outbox.rows.map((r) => r.status)).toEqual(['done']);
+    expect((await settledOutbox(t.web, id)).map((r) => r.status)).toEqual(['done']);
   });
 
   it('collections written while the producer is down are all posted once when two producers start', async () => {
@@ -82,8 +81,8 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
     await waitFor('50 posted', async () => (await counts(t)).maps === 50 || undefined, 60_000);
     const c = await counts(t);
     expect(c).toMatchObject({ docs: 50, numbers: 50, ledger: 50, ledgerIds: 50, maps: 50 });
-    const open = await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [written]);
-    expect(open.rows[0].n).toBe(0);
+    // Outbox events are settled just after the worker's own commit: wait for the last ones.
+    await waitFor('every outbox event done', async () => (await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [written])).rows[0].n === 0);
   });
 
   it('two worker processes posting 200 collections get unique, contiguous document numbers', async () => {
@@ -121,6 +120,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
     const dead = await waitFor('dead letter', async () => (await dlq.list()).find((e) => e.record?.id === id), 30_000);
     expect(dead).toMatchObject({ permanent: false, attempts: 3, queue: 'collections' });
     expect(dead.reason).toMatch(/erp_is_down/);
+    await settledOutbox(t.web, id);
     const outbox = (await t.web.query('SELECT status, last_error, attempts FROM sync_outbox WHERE record_id = $1', [id])).rows[0];
     expect(outbox).toMatchObject({ status: 'failed', last_error: dead.reason, attempts: 3 });
   });
@@ -174,7 +174,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('Redis restarted mid-stream', () => {
     const all = [...first, ...during, ...after];
     await waitFor('all 70 posted', async () => (await counts(t)).maps === 70 || undefined, 90_000);
     expect(await counts(t)).toMatchObject({ docs: 70, numbers: 70, ledger: 70, ledgerIds: 70, maps: 70 });
-    const open = await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [all]);
-    expect(open.rows[0].n).toBe(0);
+    // Outbox events are settled just after the worker's own commit: wait for the last ones.
+    await waitFor('every outbox event done', async () => (await t.web.query(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1)`, [all])).rows[0].n === 0);
   });
 });

@@ -181,7 +181,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('stock domain: web -> queue -> Mikro', 
       expect(dead.reason).toContain(id);
       expect(dead.permanent).toBe(true);
       expect(await stockDomainCounts(t.erp)).toEqual(before);
-      expect((await outboxRows(t.web, dead.record!.table, id)).map((o) => o.status)).toEqual(['failed']);
+      expect((await settled(dead.record!.table, id)).map((o) => o.status)).toEqual(['failed']);
     });
   }
 });

@@ -131,6 +131,22 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   };
 }
 
+/**
+ * The outbox events of a record once none is pending or enqueued. A worker settles them after its
+ * own commit (and after storing a dead letter), so a test that saw the ERP rows, the mapping or the
+ * dead letter waits here before reading the outbox.
+ */
+export function settledOutbox(web: pg.Pool, recordId: string, timeoutMs = 20_000): Promise<{ status: string; last_error: string | null }[]> {
+  return waitFor(
+    `outbox events of ${recordId} settled`,
+    async () => {
+      const rows = (await web.query<{ status: string; last_error: string | null }>('SELECT status, last_error FROM sync_outbox WHERE record_id = $1 ORDER BY id', [recordId])).rows;
+      return rows.length > 0 && rows.every((r) => r.status === 'done' || r.status === 'failed') ? rows : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false | null | 0>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
