@@ -29,7 +29,7 @@ function npmRun(script: string, args: string[] = []): Promise<{ code: number | n
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('exit', (code) => resolve({ code, output: out }));
+    child.on('close', (code) => resolve({ code, output: out }));
   });
 }
 

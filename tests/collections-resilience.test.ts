@@ -96,7 +96,12 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
     expect(new Set(nums).size).toBe(200);
     expect(nums[nums.length - 1]! - nums[0]!).toBe(199);
     // Both processes posted documents: the numbers are not contiguous merely because one worker ran alone.
-    const posted = workers.map((w) => (w.output().match(/collection posted to Mikro/g) ?? []).length);
+    // Each worker logs after its commit, through a pipe: wait for the last lines.
+    const postedBy = () => workers.map((w) => (w.output().match(/collection posted to Mikro/g) ?? []).length);
+    const posted = await waitFor('200 "posted" log lines', async () => {
+      const p = postedBy();
+      return p[0]! + p[1]! >= 200 ? p : undefined;
+    });
     expect(posted[0]! + posted[1]!).toBe(200);
     expect(Math.min(...posted)).toBeGreaterThan(0);
   });

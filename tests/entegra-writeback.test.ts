@@ -112,6 +112,8 @@ describe('invoice_print: web -> Entegra', () => {
       }
       await waitFor('every flag in SQLite', async () => ids.every((id) => sqlitePrint(id) === 1), 30_000);
       await waitFor('every event settled', async () => (await Promise.all(ids.map(outbox))).flat().every((e) => e.status === 'done'), 30_000);
+      // At least three forward syncs ran while and after the flags were written back.
+      await waitFor('three forward syncs', async () => runs > 2, 30_000);
       syncing = false;
       await forward;
       await t.sync();

@@ -23,8 +23,14 @@ export function startCli(args: string[], env: Record<string, string>): CliProces
   let out = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr?.on('data', (d: Buffer) => (out += d.toString()));
+  // 'exit' can come before the last output is read: wait for the pipes to close too (bounded, in
+  // case a grandchild still holds them).
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
+    child.on('exit', (code, signal) => {
+      const done = () => resolve({ code, signal });
+      child.on('close', done);
+      setTimeout(done, 2000).unref();
+    }),
   );
   return {
     child,
