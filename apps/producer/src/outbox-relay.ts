@@ -116,6 +116,13 @@ export class OutboxRelay {
       // A finished job with this id would swallow the new event: clear it first.
       const state = await queue.getJobState(jobId);
       if (state === 'completed' || state === 'failed') await queue.remove(jobId).catch(() => undefined);
+      // A later event of a waiting document (its next line, in a web transaction of its own)
+      // restarts the quiet period, so the document is posted once and whole rather than posted and
+      // re-posted in place. The job may start meanwhile: then changeDelay fails and the event
+      // re-posts it as an edit.
+      if (state === 'delayed' && source.debounce === 'document') {
+        await (await queue.getJob(jobId))?.changeDelay(this.config.outbox.documentDebounceMs).catch(() => undefined);
+      }
       const data: RecordJob = {
         kind: 'record',
         table: jobTable,
