@@ -6,7 +6,7 @@
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, HOUSEKEEPING_QUEUE, loadConfig } from '@mikrosync/core';
-import { startProducer, startHttpServer, type RunningProducer } from '@mikrosync/producer';
+import { applySchedules, startProducer, startHttpServer, type RunningProducer } from '@mikrosync/producer';
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData } from './support/seed.js';
 import { startCli } from './support/processes.js';
@@ -37,6 +37,24 @@ describe('producer HTTP, schedules and shutdown', () => {
     const api = await fetch(`${base}/admin/queues/api/queues`, { headers: auth });
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['collections', 'dead-letter', HOUSEKEEPING_QUEUE]));
+  });
+
+  it('schedules Entegra and Bitrix24 only when they are configured', async () => {
+    const keys = async (queue: string) => (await producer.queues.get(queue).getJobSchedulers()).map((s) => s.key);
+    expect(await keys('catalog')).toEqual(['catalog-sync']);
+    // Not configured here: a job every few minutes could only reach the dead-letter queue.
+    expect(t.config.entegra.dbPath).toBeUndefined();
+    expect(t.config.bitrix.webhookUrl).toBeFalsy();
+    expect(await keys('entegra')).toEqual([]);
+    expect(await keys('bitrix')).toEqual([]);
+    const configured = loadConfig({ ...t.env, ENTEGRA_DB_PATH: '/srv/entegra/db.s3db', BITRIX_WEBHOOK_URL: 'https://firma.bitrix24.com.tr/rest/1/abc123def456/' });
+    await applySchedules(producer.queues, configured, t.log);
+    expect(await keys('entegra')).toEqual(['entegra-sync']);
+    expect(await keys('bitrix')).toEqual(['bitrix-cycle']);
+    // The setting removed again: so is the schedule.
+    await applySchedules(producer.queues, t.config, t.log);
+    expect(await keys('entegra')).toEqual([]);
+    expect(await keys('bitrix')).toEqual([]);
   });
 
   it('refuses to listen on a non-loopback address without credentials', async () => {

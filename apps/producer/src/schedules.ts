@@ -12,12 +12,18 @@ export interface ScheduleSpec {
   jobName: string;
   cron: string;
   data: Record<string, unknown>;
+  /** Why the schedule is off although its cron is set: the system it reads is not configured. */
+  off?: string;
 }
 
-/** Scheduled tasks of the domains; registered only when the domain implements the task. */
-const DOMAIN_SCHEDULES: { id: string; domain: Domain; task: string; cron: (c: Config) => string }[] = [
+/**
+ * Scheduled tasks of the domains; registered only when the domain implements the task. A shop
+ * without Entegra or Bitrix24 gets no schedule for them, rather than a dead letter (and an alert)
+ * every few minutes: `off` names the setting that turns it on.
+ */
+const DOMAIN_SCHEDULES: { id: string; domain: Domain; task: string; cron: (c: Config) => string; off?: (c: Config) => string | undefined }[] = [
   { id: 'catalog-sync', domain: 'catalog', task: 'sync', cron: (c) => c.schedules.catalog },
-  { id: 'entegra-sync', domain: 'entegra', task: 'sync', cron: (c) => c.schedules.entegra },
+  { id: 'entegra-sync', domain: 'entegra', task: 'sync', cron: (c) => c.schedules.entegra, off: (c) => (c.entegra.dbPath ? undefined : 'ENTEGRA_DB_PATH is not set') },
   { id: 'stock-xml', domain: 'xml', task: 'feed', cron: (c) => c.schedules.stockXml },
   {
     id: 'stock-xml-fixed-hours',
@@ -25,7 +31,7 @@ const DOMAIN_SCHEDULES: { id: string; domain: Domain; task: string; cron: (c: Co
     task: 'feed',
     cron: (c) => (c.schedules.stockXmlHours.length ? `0 ${c.schedules.stockXmlHours.join(',')} * * *` : ''),
   },
-  { id: 'bitrix-cycle', domain: 'bitrix', task: 'cycle', cron: (c) => c.schedules.bitrix },
+  { id: 'bitrix-cycle', domain: 'bitrix', task: 'cycle', cron: (c) => c.schedules.bitrix, off: (c) => (c.bitrix.webhookUrl ? undefined : 'BITRIX_WEBHOOK_URL is not set') },
 ];
 
 export function configuredSchedules(config: Config): ScheduleSpec[] {
@@ -35,7 +41,8 @@ export function configuredSchedules(config: Config): ScheduleSpec[] {
   for (const s of DOMAIN_SCHEDULES) {
     if (!DOMAIN_TASKS[s.domain]?.[s.task]) continue;
     const data: TaskJob = { kind: 'task', task: s.task, requestedBy: 'schedule' };
-    specs.push({ id: s.id, queue: queueForDomain(s.domain), jobName: `${s.domain}:${s.task}`, cron: s.cron(config), data });
+    const off = s.off?.(config);
+    specs.push({ id: s.id, queue: queueForDomain(s.domain), jobName: `${s.domain}:${s.task}`, cron: off ? '' : s.cron(config), data, ...(off ? { off } : {}) });
   }
   return specs;
 }
@@ -45,7 +52,7 @@ export async function applySchedules(queues: QueueRegistry, config: Config, log:
     const queue = queues.get(s.queue);
     if (!s.cron) {
       await queue.removeJobScheduler(s.id);
-      log.info({ schedule: s.id }, 'schedule disabled');
+      log.info({ schedule: s.id, reason: s.off ?? 'its schedule variable is empty' }, 'schedule disabled');
       continue;
     }
     await queue.upsertJobScheduler(s.id, { pattern: s.cron, tz: config.schedules.timeZone }, { name: s.jobName, data: s.data, opts: { attempts: 3 } });
