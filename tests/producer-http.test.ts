@@ -18,7 +18,8 @@ describe('producer HTTP, schedules and shutdown', () => {
   const auth = { authorization: `Basic ${Buffer.from('operator:correct-horse').toString('base64')}` };
 
   beforeAll(async () => {
-    t = await createTestEnv({ ADMIN_USER: 'operator', ADMIN_PASSWORD: 'correct-horse', SCHEDULE_HOUSEKEEPING: '15 4 * * *' });
+    const schedules = { SCHEDULE_HOUSEKEEPING: '15 4 * * *', SCHEDULE_CATALOG: '*/15 * * * *', SCHEDULE_ENTEGRA: '*/10 * * * *', SCHEDULE_BITRIX: '*/5 * * * *' };
+    t = await createTestEnv({ ADMIN_USER: 'operator', ADMIN_PASSWORD: 'correct-horse', ...schedules });
     producer = await startProducer(t.config, t.log);
     base = `http://127.0.0.1:${(producer.server!.address() as AddressInfo).port}`;
   });

@@ -240,7 +240,8 @@ describe('stock XML feed: content', () => {
   });
 
   it('is scheduled hourly, plus at the fixed hours of STOCK_XML_HOURS', () => {
-    const hourly = configuredSchedules(loadConfig(t.env)).filter((s) => s.queue === 'xml');
+    const { SCHEDULE_STOCK_XML: _testValue, ...defaults } = t.env;
+    const hourly = configuredSchedules(loadConfig(defaults)).filter((s) => s.queue === 'xml');
     expect(hourly).toEqual([
       expect.objectContaining({ id: 'stock-xml', cron: '0 * * * *', data: { kind: 'task', task: 'feed', requestedBy: 'schedule' } }),
       expect.objectContaining({ id: 'stock-xml-fixed-hours', cron: '' }),

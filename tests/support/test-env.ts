@@ -41,6 +41,12 @@ export const FAST_TIMINGS: Record<string, string> = {
   SHUTDOWN_TIMEOUT_MS: '5000',
   HTTP_PORT: '0',
   LOG_LEVEL: 'warn',
+  // No wall-clock schedules in a test fleet: a catalog sync or feed run starting because a test
+  // crossed a quarter hour would change what the test sees. Tests of schedules set them.
+  SCHEDULE_CATALOG: '',
+  SCHEDULE_ENTEGRA: '',
+  SCHEDULE_STOCK_XML: '',
+  SCHEDULE_BITRIX: '',
 };
 
 /** Suites that can run against a real SQL Server set TEST_ERP_DIALECT=mssql (see README). */
