@@ -5,7 +5,7 @@
  */
 export const MIKRO_EMPTY_DATE = '18991230';
 
-interface LocalParts {
+export interface LocalParts {
   year: string;
   month: string;
   day: string;
@@ -16,7 +16,8 @@ interface LocalParts {
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
-function partsIn(date: Date, timeZone: string): LocalParts {
+/** The wall-clock fields of `date` in `timeZone` (one cached formatter per zone). */
+export function partsIn(date: Date, timeZone: string): LocalParts {
   let fmt = formatters.get(timeZone);
   if (!fmt) {
     fmt = new Intl.DateTimeFormat('en-GB', {

@@ -1,20 +1,11 @@
 /** Microsoft SQL Server, the production ERP, through the `mssql` (tedious) driver. */
 import type mssqlModule from 'mssql';
+import type { Config } from '@mikrosync/core';
 import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
 import { render, type Statement } from './sql.js';
 
-export interface MssqlErpOptions {
-  server: string;
-  port: number;
-  database: string;
-  user: string | undefined;
-  password: string | undefined;
-  encrypt: boolean;
-  trustServerCertificate: boolean;
-  poolMax: number;
-  requestTimeoutMs: number;
-  lockTimeoutMs: number;
-}
+/** The connection settings of `ERP_*` / `MSSQL_*` (config) plus the pool and timeouts. */
+export type MssqlErpOptions = Config['erp']['mssql'] & Pick<Config['erp'], 'poolMax' | 'requestTimeoutMs' | 'lockTimeoutMs'>;
 
 type Mssql = typeof mssqlModule;
 

@@ -5,6 +5,7 @@
  * Rendering is plain string building per item: the caller streams items page by page, so memory
  * does not grow with the number of products (xmlbuilder2 was measured; see bench/xml.bench.ts).
  */
+import { partsIn } from '@mikrosync/core';
 import { FEED_ITEM_FIELDS, type FeedItem } from './feed-item.js';
 
 const ENTITIES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };
@@ -18,19 +19,8 @@ export function escapeXml(value: string): string {
 
 /** `DD.MM.YYYY HH:MM:SS` in the shop's zone: the original's toLocaleString('tr-TR'). */
 export function formatGeneratedAt(date: Date, timeZone: string): string {
-  const parts: Record<string, string> = {};
-  const fmt = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  });
-  for (const p of fmt.formatToParts(date)) parts[p.type] = p.value;
-  return `${parts.day}.${parts.month}.${parts.year} ${parts.hour}:${parts.minute}:${parts.second}`;
+  const p = partsIn(date, timeZone);
+  return `${p.day}.${p.month}.${p.year} ${p.hour}:${p.minute}:${p.second}`;
 }
 
 /** Everything before the first `<Product>`. `generatedAt` is formatGeneratedAt's text. */
