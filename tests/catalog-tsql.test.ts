@@ -21,27 +21,10 @@ import {
   readOnHandPage,
   readPage,
   readPricedLists,
-  render,
   type ErpTx,
-  type Row,
-  type Statement,
 } from '@mikrosync/connectors';
-import { assertTsql, parseTsql } from './support/tsql.js';
+import { assertTsql, parseTsql, recordingTx } from './support/tsql.js';
 
-function recordingTx(rows: Row[] = []): { tx: ErpTx; texts: string[]; params: unknown[][] } {
-  const texts: string[] = [];
-  const params: unknown[][] = [];
-  const tx: ErpTx = {
-    dialect: 'mssql',
-    async query<T = Row>(stmt: Statement): Promise<T[]> {
-      const r = render(stmt, 'mssql');
-      texts.push(r.text);
-      params.push(r.params);
-      return rows as T[];
-    },
-  };
-  return { tx, texts, params };
-}
 
 const cursor = { time: '2025-01-01 10:00:00.003', key: 17 };
 const sources = Object.entries(CATALOG_SOURCES);

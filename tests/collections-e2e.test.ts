@@ -4,10 +4,11 @@
  * reason that names the record and the fix, writes nothing, and can be re-enqueued once fixed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
-import { runCli, startCli, type CliProcess } from './support/processes.js';
+import { runCli, type CliProcess } from './support/processes.js';
+import { startFleet, stopFleet } from './support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -25,16 +26,10 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
     t = await createTestEnv();
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
-    fleet = startCli(['start'], t.env);
-    const redis = createRedis(t.env.REDIS_URL ?? '');
-    queues = new QueueRegistry(redis, { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-    dlq = new DeadLetterQueue(queues);
-    await waitFor('fleet listening', async () => /outbox listener connected/.test(fleet.output()) || (await t.web.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener'")).rowCount, 30_000);
+    ({ fleet, queues, dlq } = await startFleet(t));
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await queues?.close();
-    queues?.connection.disconnect();
+    await stopFleet({ fleet, queues });
     await t?.cleanup();
   });
 

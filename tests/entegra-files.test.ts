@@ -8,11 +8,12 @@
 import { copyFileSync, openSync, rmSync, statSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createEntegraDb, daysAgo, EntegraFixture } from './support/entegra-fixture.js';
 import { createEntegraEnv, mirrorFingerprint, type EntegraEnv } from './support/entegra.js';
 import { holdWriteLock } from './support/entegra-locker.js';
-import { runCli, startCli, type CliProcess } from './support/processes.js';
+import { runCli, type CliProcess } from './support/processes.js';
+import { startFleet, stopFleet } from './support/fleet.js';
 import { waitFor } from './support/test-env.js';
 
 describe('Entegra file: locks and bad input', () => {
@@ -46,15 +47,10 @@ describe('Entegra file: locks and bad input', () => {
     t = await createEntegraEnv();
     fx = createEntegraDb({ path: t.dbPath, now });
     await t.sync();
-    fleet = startCli(['start'], t.env);
-    queues = new QueueRegistry(createRedis(t.env.REDIS_URL ?? ''), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-    dlq = new DeadLetterQueue(queues);
-    await waitFor('fleet listening', async () => (await t.web.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener'")).rowCount, 30_000);
+    ({ fleet, queues, dlq } = await startFleet(t));
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await queues?.close();
-    queues?.connection.disconnect();
+    await stopFleet({ fleet, queues });
     fx?.close();
     await t?.cleanup();
   });

@@ -4,12 +4,13 @@
  * Entegra's stale 0 back on the web, and the sync's own writes never come back as jobs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, DeadLetterQueue, QueueRegistry, settleOutbox } from '@mikrosync/connectors';
+import { type DeadLetterQueue, type QueueRegistry, settleOutbox } from '@mikrosync/connectors';
 import { createWorkerContext, type WorkerContext } from '@mikrosync/workers';
 import { processInvoicePrint } from '../apps/workers/src/domains/entegra/invoice-print.js';
 import { createEntegraDb, daysAgo, type EntegraFixture } from './support/entegra-fixture.js';
 import { createEntegraEnv, mirrorRow, type EntegraEnv } from './support/entegra.js';
-import { startCli, type CliProcess } from './support/processes.js';
+import { type CliProcess } from './support/processes.js';
+import { startFleet, stopFleet } from './support/fleet.js';
 import { waitFor } from './support/test-env.js';
 
 describe('invoice_print: web -> Entegra', () => {
@@ -85,15 +86,10 @@ describe('invoice_print: web -> Entegra', () => {
     let dlq: DeadLetterQueue;
 
     beforeAll(async () => {
-      fleet = startCli(['start'], t.env);
-      queues = new QueueRegistry(createRedis(t.env.REDIS_URL ?? ''), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-      dlq = new DeadLetterQueue(queues);
-      await waitFor('fleet listening', async () => (await t.web.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener'")).rowCount, 30_000);
+      ({ fleet, queues, dlq } = await startFleet(t));
     });
     afterAll(async () => {
-      await fleet?.stop();
-      await queues?.close();
-      queues?.connection.disconnect();
+      await stopFleet({ fleet, queues });
     });
 
     it('invoice_print set on the web reaches SQLite while forward syncs run at the same moment, and none undoes it', async () => {

@@ -4,11 +4,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordJobId } from '@mikrosync/core';
-import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
 import { seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { insertPurchase, insertSale, insertWebRow, seedStocks } from './support/invoice-seed.js';
-import { startCli, type CliProcess } from './support/processes.js';
+import { type CliProcess } from './support/processes.js';
+import { startFleet, stopFleet } from './support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -35,14 +36,10 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () =
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
     stock = await seedStocks(t.web, t.erp);
-    fleet = startCli(['start'], t.env);
-    queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-    dlq = new DeadLetterQueue(queues);
+    ({ fleet, queues, dlq } = await startFleet(t));
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await queues?.close();
-    queues?.connection.disconnect();
+    await stopFleet({ fleet, queues });
     await t?.cleanup();
   });
 

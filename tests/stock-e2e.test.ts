@@ -5,11 +5,12 @@
  * nothing partial in the ERP.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRedis, DeadLetterQueue, QueueRegistry, withSyncTransaction } from '@mikrosync/connectors';
+import { type DeadLetterQueue, type QueueRegistry, withSyncTransaction } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
 import { erpInsert } from './support/seed.js';
 import { erpRows, outboxRows, stockDomainCounts, syncInsert, webInsert } from './support/stock-seed.js';
-import { startCli, type CliProcess } from './support/processes.js';
+import { type CliProcess } from './support/processes.js';
+import { startFleet, stopFleet } from './support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('stock domain: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -44,15 +45,10 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('stock domain: web -> queue -> Mikro', 
       lists[n] = await syncInsert(t.web, 'fiyat_tanimlari', { fiyat_adi: `Fiyat ${n}`, sira_no: n });
       await t.web.query('INSERT INTO int_kodmap_fiyat_liste (web_fiyat_tanimi_id, erp_liste_no) VALUES ($1, $2)', [lists[n], n]);
     }
-    fleet = startCli(['start'], t.env);
-    queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-    dlq = new DeadLetterQueue(queues);
-    await waitFor('fleet listening', async () => (await t.web.query("SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener'")).rowCount, 30_000);
+    ({ fleet, queues, dlq } = await startFleet(t));
   });
   afterAll(async () => {
-    await fleet?.stop();
-    await queues?.close();
-    queues?.connection.disconnect();
+    await stopFleet({ fleet, queues });
     await t?.cleanup();
   });
 

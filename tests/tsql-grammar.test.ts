@@ -9,7 +9,7 @@ import { allocateDocumentNumber, allocateRefno, findPortfolioCheque } from '../p
 import { findLedger, insertLedger } from '../packages/connectors/src/erp/ledger.js';
 import { findAccount, findBank, findCashBox } from '../packages/connectors/src/erp/master-data.js';
 import { ERP_OWN_TABLES_MSSQL } from '../packages/connectors/src/erp/setup.js';
-import { assertTsql, parseTsql } from './support/tsql.js';
+import { assertTsql, parseTsql, recordingTx as recordingMssqlTx } from './support/tsql.js';
 
 describe('the T-SQL checker', () => {
   it.each([
@@ -49,21 +49,8 @@ describe('the T-SQL checker', () => {
   });
 });
 
-/** An ERP transaction that records every statement rendered for SQL Server. */
-function recordingTx(rows: Row[] = [{ id: 1, m: 5, c: 0 }]): { tx: ErpTx; texts: string[]; params: unknown[][] } {
-  const texts: string[] = [];
-  const params: unknown[][] = [];
-  const tx: ErpTx = {
-    dialect: 'mssql',
-    async query<T = Row>(stmt: Statement): Promise<T[]> {
-      const r = render(stmt, 'mssql');
-      texts.push(r.text);
-      params.push(r.params);
-      return rows as T[];
-    },
-  };
-  return { tx, texts, params };
-}
+/** Answers every query with a row that lets numbering and lookups go on. */
+const recordingTx = (rows: Row[] = [{ id: 1, m: 5, c: 0 }]) => recordingMssqlTx(rows);
 
 const LEDGER_ROW = {
   ldg_web_table: 'collections',

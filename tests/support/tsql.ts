@@ -4,6 +4,8 @@
  * or reads differently (PostgreSQL parameters, double-quoted identifiers, PostgreSQL-only clauses).
  */
 import pkg from 'antlr4ts-sql';
+import type { ErpTx, Row } from '../../packages/connectors/src/erp/client.js';
+import { render, type Statement } from '../../packages/connectors/src/erp/sql.js';
 
 const { antlr4tsSQL, SQLDialect } = pkg; // CommonJS package
 
@@ -101,4 +103,20 @@ export function tsqlProblems(sql: string): string[] {
 export function assertTsql(sql: string): void {
   const problems = tsqlProblems(sql);
   if (problems.length) throw new Error(`not valid T-SQL:\n  ${problems.join('\n  ')}\n--- statement:\n${sql.slice(0, 2000)}`);
+}
+
+/** An ERP transaction that records every statement rendered for SQL Server and answers `rows`. */
+export function recordingTx(rows: Row[] = []): { tx: ErpTx; texts: string[]; params: unknown[][] } {
+  const texts: string[] = [];
+  const params: unknown[][] = [];
+  const tx: ErpTx = {
+    dialect: 'mssql',
+    async query<T = Row>(stmt: Statement): Promise<T[]> {
+      const r = render(stmt, 'mssql');
+      texts.push(r.text);
+      params.push(r.params);
+      return rows as T[];
+    },
+  };
+  return { tx, texts, params };
 }

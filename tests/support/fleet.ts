@@ -1,0 +1,29 @@
+/**
+ * A whole fleet (`mikrosync start`: producer and every worker in one process) for an end-to-end
+ * test, with a queue registry and the dead-letter queue to look at.
+ */
+import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { startCli, type CliProcess } from './processes.js';
+import { waitFor, type TestEnv } from './test-env.js';
+
+export interface TestFleet {
+  fleet: CliProcess;
+  queues: QueueRegistry;
+  dlq: DeadLetterQueue;
+}
+
+/** Starts the fleet and resolves once its outbox listener has run LISTEN (not merely connected). */
+export async function startFleet(t: Pick<TestEnv, 'env' | 'config' | 'web'>): Promise<TestFleet> {
+  const fleet = startCli(['start'], t.env);
+  const queues = new QueueRegistry(createRedis(t.env.REDIS_URL ?? ''), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
+  const dlq = new DeadLetterQueue(queues);
+  const listening = `SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener' AND datname = current_database() AND query LIKE 'LISTEN %'`;
+  await waitFor('fleet listening', async () => (await t.web.query(listening)).rowCount, 30_000);
+  return { fleet, queues, dlq };
+}
+
+export async function stopFleet(f: Partial<TestFleet>): Promise<void> {
+  await f.fleet?.stop();
+  await f.queues?.close();
+  f.queues?.connection.disconnect();
+}
