@@ -33,6 +33,7 @@ import {
   writeInvoiceRows,
   type ErpTx,
   type InvoiceTable,
+  type LedgerEntry,
 } from '@mikrosync/connectors';
 import { normalizeInvoice, parseVatTable, planInvoice, vatPointerOf, type InvoiceDoc, type WebInvoice, type WebInvoiceLine } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
@@ -78,6 +79,14 @@ async function checkAgainstErp(tx: ErpTx, doc: InvoiceDoc, depotNo: number): Pro
   return { accountTitle: account.cari_unvan1 ?? '' };
 }
 
+/** A person's correction in Mikro wins: any row we posted that changed since is a conflict. */
+async function refuseIfChangedInMikro(tx: ErpTx, posted: LedgerEntry, what: string, outcome: string, detail: { record: { table: string; id: string }; fix: string }): Promise<void> {
+  const changed = await changedSince(tx, posted.rows);
+  if (changed.length === 0) return;
+  const rows = changed.map((c) => `${c.table} ${c.recno}`).join(', ');
+  throw new ConflictError(`${what}, but its ERP document ${describe(posted)} was changed in Mikro since it was posted (${rows}); ${outcome}.`, detail);
+}
+
 export function invoiceProcessor(table: InvoiceTable) {
   return async function processInvoice(job: RecordJob, ctx: WorkerContext): Promise<string> {
     const { erp, web, config, log } = ctx;
@@ -94,13 +103,7 @@ export function invoiceProcessor(table: InvoiceTable) {
     if (!loaded || !isPostable(table, loaded.row, config.invoices.salesPostStatuses)) {
       if (!posted) return loaded ? 'not ready to post (status)' : 'deleted on the web before posting: nothing to do';
       await erp.transaction(async (tx) => {
-        const changed = await changedSince(tx, posted.rows);
-        if (changed.length) {
-          throw new ConflictError(
-            `${table} ${id} was deleted on the web, but its ERP document ${describe(posted)} was changed in Mikro since it was posted (${changed.map((c) => `${c.table} ${c.recno}`).join(', ')}); nothing was deleted.`,
-            { record, fix: 'delete or correct the document in Mikro by hand' },
-          );
-        }
+        await refuseIfChangedInMikro(tx, posted, `${table} ${id} was deleted on the web`, 'nothing was deleted', { record, fix: 'delete or correct the document in Mikro by hand' });
         await deleteRows(tx, posted.rows);
         await updateLedger(tx, table, id, { rows: [], fingerprint: posted.fingerprint, status: 'deleted', headerRecno: posted.headerRecno }, stamp().now);
       });
@@ -134,13 +137,10 @@ export function invoiceProcessor(table: InvoiceTable) {
       let series = doc.series;
       let number = 0;
       if (repost) {
-        const changed = await changedSince(tx, repost.rows);
-        if (changed.length) {
-          throw new ConflictError(
-            `${table} ${id} was edited on the web, but its ERP document ${describe(repost)} was changed in Mikro since it was posted (${changed.map((c) => `${c.table} ${c.recno}`).join(', ')}); nothing was written.`,
-            { record, fix: 'bring the web document and the Mikro document in line by hand, then re-enqueue' },
-          );
-        }
+        await refuseIfChangedInMikro(tx, repost, `${table} ${id} was edited on the web`, 'nothing was written', {
+          record,
+          fix: 'bring the web document and the Mikro document in line by hand, then re-enqueue',
+        });
         await deleteRows(tx, repost.rows);
         series = repost.series;
         number = repost.number;
