@@ -14,16 +14,16 @@
  *
  *   node --conditions=source --import tsx bench/bitrix.bench.ts [--leads 100000] [--idle 20] [--no-burst-run] [--old-space 96]
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createLogger, loadConfig } from '@mikrosync/core';
 import { BitrixClient, BitrixLimiter, bitrixBatchCommand, createRedis, ensureDatabase, migrateWeb, parseWebhookUrl, QueueRegistry, runSqlFile, DEV_SQL } from '@mikrosync/connectors';
 import { BITRIX_INCREMENTAL_ENTITIES } from '@mikrosync/mappers';
 import { createWorkerContext, DOMAIN_TASKS } from '@mikrosync/workers';
+import { buildPackages, REPO_ROOT } from './build.js';
 import { makeActivity, makeComment, makeCompany, makeContact, makeDeal, makeDepartment, makeLead, makeTask, makeUser, startFakeBitrix, type FakeBitrix } from '../tests/support/fake-bitrix/index.js';
 
 const { values: args } = parseArgs({
@@ -35,7 +35,6 @@ const { values: args } = parseArgs({
   },
 });
 const LEADS = Number(args.leads);
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const PG = process.env.BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const url = (db: string) => Object.assign(new URL(PG), { pathname: `/${db}` }).toString();
 const WEB = url('mikrosync_bench_bitrix');
@@ -136,14 +135,11 @@ async function idleRun(web: pg.Pool, cycles: number) {
 }
 
 /** The worker as production runs it (compiled, `node apps/producer/dist/cli.js`), else from source. */
-const compiled = (() => {
-  const build = spawnSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b'], { cwd: ROOT, stdio: 'ignore' });
-  return build.status === 0 && existsSync(new URL('../apps/producer/dist/cli.js', import.meta.url));
-})();
+const compiled = buildPackages();
 
 function worker(env: Record<string, string>, nodeFlags: string): ChildProcess {
   const cli = compiled ? ['apps/producer/dist/cli.js'] : ['--conditions=source', '--import', 'tsx', 'apps/producer/src/cli.ts'];
-  return spawn(process.execPath, [...nodeFlags.split(' ').filter(Boolean), ...cli, 'worker', '--domain', 'bitrix'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  return spawn(process.execPath, [...nodeFlags.split(' ').filter(Boolean), ...cli, 'worker', '--domain', 'bitrix'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function watchMemory(child: ChildProcess): () => number {

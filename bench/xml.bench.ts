@@ -11,7 +11,7 @@
  *
  *   npm run bench  (or: node --conditions=source --import tsx bench/xml.bench.ts [--count 100000] [--callback])
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -242,8 +242,9 @@ async function phaseWriter(): Promise<void> {
  */
 async function childEntry(): Promise<{ argv: string[]; env: NodeJS.ProcessEnv }> {
   const self = fileURLToPath(import.meta.url);
-  const build = spawnSync(process.execPath, [fileURLToPath(new URL('../node_modules/typescript/bin/tsc', import.meta.url)), '-b'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'ignore' });
-  if (build.status !== 0) return { argv: ['--conditions=source', '--import', 'tsx', self], env: process.env };
+  // Imported here, in the parent only: the transpiled children cannot resolve a .ts module.
+  const { buildPackages } = await import('./build.js');
+  if (!buildPackages()) return { argv: ['--conditions=source', '--import', 'tsx', self], env: process.env };
   const { default: ts } = await import('typescript');
   const js = ts.transpileModule(await readFile(self, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
   const compiled = self.replace(/\.ts$/, '.compiled.mjs');
