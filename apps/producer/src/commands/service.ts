@@ -1,5 +1,6 @@
 /**
- * `mikrosync service install|uninstall --domain <d>`: a worker as a Windows service through WinSW.
+ * `mikrosync service install|uninstall --domain <d>|--producer`: a worker (or the producer) as a
+ * Windows service through WinSW.
  * Install checks the `.env` of the service directory, writes `<dir>\mikrosync-<d>.xml`, copies
  * WinSW next to it as `mikrosync-<d>.exe`, and on Windows registers and starts the service.
  * Elsewhere (or with --no-register) it only writes the files and prints the next steps.
@@ -10,10 +11,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseEnv } from 'dotenv';
 import { ConfigError, DOMAINS, loadConfig, type Config } from '@mikrosync/core';
-import { serviceId, winswServiceXml } from '../service/winsw-config.js';
+import { serviceId, winswServiceXml, type WinswServiceOptions } from '../service/winsw-config.js';
 
 export interface ServiceOptions {
-  domain: string;
+  domain?: string;
+  producer?: boolean;
   dir?: string;
   node?: string;
   cli?: string;
@@ -23,6 +25,14 @@ export interface ServiceOptions {
 
 /** The compiled CLI next to this module's build (apps/producer/dist/cli.js), also when run from source. */
 const defaultCli = (): string => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'cli.js');
+
+function roleOf(opts: ServiceOptions): WinswServiceOptions['role'] {
+  if (opts.producer && opts.domain) fail('either --domain or --producer, not both');
+  if (opts.producer) return 'producer';
+  if (!opts.domain) fail(`--domain is required (${DOMAINS.join(', ')} or all), or --producer`);
+  if (opts.domain !== 'all' && !(DOMAINS as readonly string[]).includes(opts.domain)) fail(`unknown domain "${opts.domain}"; expected one of ${DOMAINS.join(', ')} or all`);
+  return { domain: opts.domain };
+}
 
 function fail(message: string): never {
   process.stderr.write(`mikrosync service: ${message}\n`);
@@ -55,15 +65,15 @@ function winsw(exe: string, command: string): void {
 }
 
 export function runServiceInstall(opts: ServiceOptions): void {
-  if (!(DOMAINS as readonly string[]).includes(opts.domain)) fail(`unknown domain "${opts.domain}"; expected one of ${DOMAINS.join(', ')}`);
+  const role = roleOf(opts);
   const dir = path.resolve(opts.dir ?? process.cwd());
   const config = serviceConfig(dir);
-  if (opts.domain === 'entegra') checkEntegraFile(config);
+  if (role !== 'producer' && (role.domain === 'entegra' || role.domain === 'all')) checkEntegraFile(config);
   const cliPath = path.resolve(opts.cli ?? defaultCli());
   if (!existsSync(cliPath)) fail(`the compiled CLI ${cliPath} does not exist: build first (npm run build) or pass --cli`);
-  const id = serviceId(opts.domain);
+  const id = serviceId(role);
   const xml = winswServiceXml({
-    domain: opts.domain,
+    role,
     nodeExe: path.resolve(opts.node ?? process.execPath),
     cliPath,
     workDir: dir,
@@ -89,12 +99,12 @@ export function runServiceInstall(opts: ServiceOptions): void {
   if (!existsSync(exe)) fail(`${exe} is missing: download WinSW-x64.exe into ${dir} and run this command again`);
   winsw(exe, 'install');
   winsw(exe, 'start');
-  process.stdout.write(`service ${id} installed and started; logs in ${path.join(dir, 'logs')}; check: mikrosync health --worker --domain ${opts.domain}\n`);
+  process.stdout.write(`service ${id} installed and started; logs in ${path.join(dir, 'logs')}; check: ${role === 'producer' ? 'the status page' : `mikrosync health --worker --domain ${role.domain}`}\n`);
 }
 
 export function runServiceUninstall(opts: ServiceOptions): void {
   const dir = path.resolve(opts.dir ?? process.cwd());
-  const exe = path.join(dir, `${serviceId(opts.domain)}.exe`);
+  const exe = path.join(dir, `${serviceId(roleOf(opts))}.exe`);
   if (process.platform !== 'win32') fail('uninstall runs on Windows only');
   if (!existsSync(exe)) fail(`${exe} not found: pass the --dir the service was installed from`);
   spawnSync(exe, ['stop'], { stdio: 'inherit' });

@@ -9,7 +9,7 @@ import { splitWindowsArgs } from '../../../../tests/support/windows-args.js';
 import { quoteWindowsArg, stopTimeoutSeconds, winswServiceXml, type WinswServiceOptions } from './winsw-config.js';
 
 const shop: WinswServiceOptions = {
-  domain: 'entegra',
+  role: { domain: 'entegra' },
   nodeExe: 'C:\\Program Files\\nodejs\\node.exe',
   cliPath: 'C:\\Program Files\\mikrosync\\apps\\producer\\dist\\cli.js',
   workDir: 'C:\\ProgramData\\mikrosync',
@@ -34,6 +34,15 @@ describe('WinSW service configuration', () => {
     expect(s.stopparentprocessfirst).toBe(true);
   });
 
+  it('runs every worker domain, or the producer, for a shop that runs everything on the Windows server', () => {
+    const all = parse(winswServiceXml({ ...shop, role: { domain: 'all' } })).service;
+    expect(all.id).toBe('mikrosync-all');
+    expect(splitWindowsArgs(String(all.arguments)).slice(1)).toEqual(['worker', '--domain', 'all']);
+    const producer = parse(winswServiceXml({ ...shop, role: 'producer' })).service;
+    expect(producer.id).toBe('mikrosync-producer');
+    expect(splitWindowsArgs(String(producer.arguments)).slice(1)).toEqual(['producer']);
+  });
+
   it('waits longer than the shutdown timeout before WinSW kills the process', () => {
     for (const ms of [100, 20_000, 61_500]) {
       const s = parse(winswServiceXml({ ...shop, shutdownTimeoutMs: ms })).service;
@@ -54,6 +63,6 @@ describe('WinSW service configuration', () => {
 
   it('refuses a path WinSW would expand, and a domain that is not a name', () => {
     expect(() => winswServiceXml({ ...shop, workDir: 'C:\\%TEMP%\\mikrosync' })).toThrow(/workDir .*contains %.*WinSW expands/);
-    expect(() => winswServiceXml({ ...shop, domain: 'entegra --full' })).toThrow(/domain/);
+    expect(() => winswServiceXml({ ...shop, role: { domain: 'entegra --full' } })).toThrow(/domain/);
   });
 });
