@@ -51,8 +51,9 @@ function serviceConfig(dir: string): Config {
   }
 }
 
-function checkEntegraFile(config: Config): void {
+function checkEntegraFile(config: Config, required: boolean): void {
   const file = config.entegra.dbPath;
+  if (!file && !required) return;
   if (!file) fail('ENTEGRA_DB_PATH is not set in .env: the entegra worker needs the path of db.s3db on this machine');
   // SQLite's locking is not reliable over SMB: the invoice_print write-back could corrupt the file.
   if (/^(\\\\|\/\/)/.test(file)) fail(`ENTEGRA_DB_PATH ${file} is a network path: run this worker on the machine that holds the file and use its local path (e.g. C:\\Ana Entegra\\db.s3db)`);
@@ -68,7 +69,7 @@ export function runServiceInstall(opts: ServiceOptions): void {
   const role = roleOf(opts);
   const dir = path.resolve(opts.dir ?? process.cwd());
   const config = serviceConfig(dir);
-  if (role !== 'producer' && (role.domain === 'entegra' || role.domain === 'all')) checkEntegraFile(config);
+  if (role !== 'producer' && (role.domain === 'entegra' || role.domain === 'all')) checkEntegraFile(config, role.domain === 'entegra');
   const cliPath = path.resolve(opts.cli ?? defaultCli());
   if (!existsSync(cliPath)) fail(`the compiled CLI ${cliPath} does not exist: build first (npm run build) or pass --cli`);
   const id = serviceId(role);
