@@ -155,6 +155,15 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('the worker as a Windows service runs i
     expect(after.output).toMatch(/no live worker heartbeat on this host .*for domain collections/);
   });
 
+  it('health fails within seconds, naming REDIS_URL, when Redis does not answer', async () => {
+    const started = Date.now();
+    const r = await runCli(['health', '--worker'], { ...t.env, REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(r.code, r.output).toBe(1);
+    expect(r.output).toMatch(/FAIL +redis \(REDIS_URL\): .*ECONNREFUSED/);
+    // Its own wait is 5 s; the rest is starting node on a loaded machine.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('a killed worker fails the health check once its heartbeat expires', async () => {
     const worker = startService();
     await waitFor('health --worker ok', async () => (await health()).code === 0, 30_000, 200);

@@ -13,7 +13,9 @@ export async function runHealth(opts: { worker?: boolean; domain?: string }): Pr
   const { config } = boot('mikrosync-health');
   const host = hostname();
   const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: REDIS_WAIT_MS, lazyConnect: true });
-  redis.on('error', () => undefined);
+  // The connection's own error (ECONNREFUSED, NOAUTH, ...) says more than the command's "Connection is closed".
+  let connectionError: Error | undefined;
+  redis.on('error', (err: Error) => (connectionError ??= err));
   let timer: NodeJS.Timeout | undefined;
   try {
     const timeout = new Promise<never>((_, reject) => {
@@ -29,7 +31,8 @@ export async function runHealth(opts: { worker?: boolean; domain?: string }): Pr
       process.exitCode = 1;
     }
   } catch (err) {
-    process.stdout.write(`FAIL  redis: ${err instanceof Error ? err.message : String(err)}\n`);
+    const reason = connectionError?.message ?? (err instanceof Error ? err.message : String(err));
+    process.stdout.write(`FAIL  redis (REDIS_URL): ${reason}\n`);
     process.exitCode = 1;
   } finally {
     clearTimeout(timer);
