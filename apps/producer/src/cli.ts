@@ -67,9 +67,22 @@ program
   .option('--timeout <seconds>', 'give up waiting after this many seconds', '3600')
   .action(lazy('task', (m) => m.runTask));
 
-const service = program.command('service').description('a worker as a Windows service (WinSW), e.g. the entegra worker next to db.s3db');
-for (const [name, what] of [['install', 'write the WinSW config for the .env of --dir and, on Windows, install and start the service'], ['uninstall', 'stop and remove the service']] as const) {
-  service.command(name).description(what).option('-d, --domain <name>', `worker of: ${DOMAINS.join(', ')} or all`).option('--producer', 'the producer instead of a worker').option('--dir <path>', 'directory holding .env; the service runs there (default: current)').option('--node <path>', 'node.exe (default: this node)').option('--cli <path>', 'the compiled cli.js (default: this installation)').option('--winsw <path>', 'WinSW-x64.exe to copy (default: <dir>\\WinSW-x64.exe)').option('--no-register', 'only write the files').action(lazy('service', (m) => (name === 'install' ? m.runServiceInstall : m.runServiceUninstall)));
+const service = program.command('service').description('a worker (or the producer) as a Windows service through WinSW, e.g. the entegra worker next to db.s3db');
+for (const [name, what] of [
+  ['install', 'check the .env of --dir, write the WinSW config and, on Windows, install and start the service'],
+  ['uninstall', 'stop and remove the service'],
+] as const) {
+  service
+    .command(name)
+    .description(what)
+    .option('-d, --domain <name>', `worker of: ${DOMAINS.join(', ')} or all`)
+    .option('--producer', 'the producer instead of a worker')
+    .option('--dir <path>', 'directory holding .env; the service runs there (default: current)')
+    .option('--node <path>', 'node.exe (default: this node)')
+    .option('--cli <path>', 'the compiled cli.js (default: this installation)')
+    .option('--winsw <path>', 'WinSW-x64.exe to copy (default: <dir>\\WinSW-x64.exe)')
+    .option('--no-register', 'only write the files')
+    .action(lazy('service', (m) => (name === 'install' ? m.runServiceInstall : m.runServiceUninstall)));
 }
 const dlq = program.command('dlq').description('the dead-letter queue');
 dlq.command('list').option('--json').action(lazy('dlq', (m) => m.dlqCommands.list));
