@@ -1,15 +1,25 @@
 // Keeps docker-compose.yml, the Dockerfile and .dockerignore consistent with the code, without Docker:
 // - every service can start (image or build, dependencies defined and satisfiable, mounted files exist);
-// - Redis keeps jobs (noeviction, AOF);
-// - one scalable worker service per domain, and every app service runs a real CLI command;
-// - the shared environment passes the application's own configuration validation;
+// - production by default, the development databases behind `profiles: [dev]`, and no production
+//   service needs them;
+// - connection settings come from `.env` only: no `environment:` entry overrides them;
+// - Redis keeps jobs (noeviction, AOF) and has a password (its start script and healthcheck are run
+//   here against a real redis-server);
+// - every service's log is rotated; every long-running service has a healthcheck, workers `health --worker`;
+// - one scalable worker service per domain except Entegra (native, next to db.s3db), and every app
+//   service runs a real CLI command;
+// - deploy/dev.env passes the application's own configuration validation for the dev stack;
 // - the image's entrypoint is the compiled CLI, and what the Dockerfile needs is in the build context;
 // - `npm run <script>` in README.md and the Dockerfile name scripts that exist.
 // Runs in the integration project only because that is where tests/ lives; it needs no database.
-import { existsSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parse as parseEnv } from 'dotenv';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import ts from 'typescript';
 import { DOMAINS, loadConfig } from '@mikrosync/core';
@@ -27,11 +37,14 @@ interface Service {
   container_name?: string;
   restart?: string;
   stop_grace_period?: string;
-  depends_on?: string[] | Record<string, { condition?: string }>;
+  depends_on?: string[] | Record<string, { condition?: string; required?: boolean }>;
+  profiles?: string[];
+  logging?: { driver?: string; options?: Record<string, string> };
+  ports?: string[];
   volumes?: (string | { type?: string; source?: string })[];
   env_file?: string | (string | { path: string; required?: boolean })[];
   environment?: Record<string, EnvValue> | string[];
-  healthcheck?: { test?: string | string[]; disable?: boolean };
+  healthcheck?: { test?: string | string[]; disable?: boolean; start_period?: string };
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -57,6 +70,14 @@ function dependsOn(svc: Service): Record<string, string> {
   if (!d) return {};
   if (Array.isArray(d)) return Object.fromEntries(d.map((name) => [name, 'service_started']));
   return Object.fromEntries(Object.entries(d).map(([name, v]) => [name, v?.condition ?? 'service_started']));
+}
+
+/** Dependencies Compose insists on (`required: false` ones are dropped when their service is not enabled). */
+function requiredDependencies(svc: Service): string[] {
+  const d = svc.depends_on;
+  if (!d) return [];
+  if (Array.isArray(d)) return d;
+  return Object.entries(d).filter(([, v]) => v?.required !== false).map(([name]) => name);
 }
 
 function environment(svc: Service): Record<string, string> {
@@ -194,8 +215,15 @@ const ourImages = new Set(serviceNames.filter((n) => services[n]?.build).map((n)
 const appServices = serviceNames.filter((n) => services[n]?.build || ourImages.has(services[n]?.image));
 const svc = (name: string): Service => services[name] as Service;
 
-// Variables an operator must put in .env; anything else falls back to the file's defaults.
-const OPERATOR_VARS = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'compose-test-password' };
+// The development .env (deploy/dev.env) with what an operator must add to it.
+const DEV_ENV: Record<string, string> = { ...parseEnv(read('deploy/dev.env')), ADMIN_USER: 'admin', ADMIN_PASSWORD: 'compose-test-password' };
+// Compose interpolates with `.env`; anything else falls back to the file's defaults.
+const OPERATOR_VARS = DEV_ENV;
+/** What an app container's process sees: `.env` (env_file), then `environment:` over it. */
+const containerEnv = (s: Service): Record<string, string> => ({ ...DEV_ENV, ...resolvedEnv(s, OPERATOR_VARS) });
+const DEV_SERVICES = ['postgres', 'mssql', 'mssql-init'];
+// What `environment:` may set for our image: facts of the container, never a connection setting.
+const CONTAINER_FACTS = new Set(['HTTP_HOST', 'HTTP_PORT', 'ADMIN_USER', 'ADMIN_PASSWORD', 'NODE_ENV']);
 
 // ---------------------------------------------------------------------------------------------
 
@@ -212,16 +240,93 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('redis keeps every job: noeviction and AOF', () => {
+  describe('redis, started as its service starts it (a real redis-server)', () => {
     const redis = svc('redis');
-    const cmd = words(redis.command).join(' ');
-    // BullMQ breaks when Redis evicts keys; without AOF a restart loses the queues.
-    expect(cmd).toMatch(/--maxmemory-policy\s+noeviction\b/);
-    expect(cmd).toMatch(/--appendonly\s+yes\b/);
+    const which = (bin: string) => spawnSync('sh', ['-c', `command -v ${bin}`], { encoding: 'utf8' }).stdout.trim();
+    const redisServer = which('redis-server');
+    const redisCli = which('redis-cli');
+    const password = DEV_ENV.REDIS_PASSWORD ?? '';
+    let dir: string;
+    let shims: string;
+    let port: number;
+    /** The host file the entrypoint runs: the mounted start script. */
+    const startScript = (): string => {
+      const [shell, script] = words(redis.entrypoint);
+      expect(shell).toBe('sh');
+      const mount = (redis.volumes ?? []).map((v) => (typeof v === 'string' ? v.split(':') : [])).find((m) => m[1] === script);
+      expect(mount, `${script} is not mounted`).toBeDefined();
+      return repoPath(mount?.[0] as string);
+    };
+    const start = (env: Record<string, string>) => {
+      // The image's entrypoint and the container's port become a shim and a free port here.
+      const child = spawn('sh', [startScript(), '--port', String(port), '--dir', dir, '--bind', '127.0.0.1'], {
+        env: { PATH: `${shims}:${process.env.PATH ?? ''}`, TMPDIR: dir, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      return { child, exited, output: () => out };
+    };
+    const cli = (args: string[], env: Record<string, string> = {}) => spawnSync(redisCli, ['-p', String(port), ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+    const healthcheck = (env: Record<string, string>) => {
+      const [kind, command] = redis.healthcheck?.test as string[];
+      expect(kind).toBe('CMD-SHELL');
+      return spawnSync('sh', ['-c', interpolate(command as string, {})], { env: { PATH: `${shims}:${process.env.PATH ?? ''}`, ...env } }).status;
+    };
+
+    beforeAll(async () => {
+      if (!redisServer) return;
+      dir = mkdtempSync(path.join(tmpdir(), 'mikrosync-compose-redis-'));
+      shims = path.join(dir, 'bin');
+      spawnSync('mkdir', [shims]);
+      port = await new Promise<number>((resolve) => {
+        const probe = createServer().listen(0, '127.0.0.1', () => {
+          const p = (probe.address() as { port: number }).port;
+          probe.close(() => resolve(p));
+        });
+      });
+      writeFileSync(path.join(shims, 'docker-entrypoint.sh'), '#!/bin/sh\nexec "$@"\n');
+      writeFileSync(path.join(shims, 'redis-cli'), `#!/bin/sh\nexec ${redisCli} -p ${port} "$@"\n`);
+      for (const f of ['docker-entrypoint.sh', 'redis-cli']) chmodSync(path.join(shims, f), 0o755);
+    });
+    afterAll(() => {
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it.skipIf(!redisServer)('refuses to start without a usable password', async () => {
+      for (const [value, reason] of [['', /REDIS_PASSWORD is required/], ['short-1', /at least 16 characters/], ['with space and more', /use only letters/]] as const) {
+        const r = start({ REDIS_PASSWORD: value });
+        expect(await r.exited, r.output()).toBe(2);
+        expect(r.output()).toMatch(reason);
+      }
+    });
+
+    it.skipIf(!redisServer)('requires the password, keeps jobs (noeviction, AOF), keeps the password off its command line; the healthcheck needs it too', async () => {
+      const r = start({ REDIS_PASSWORD: password });
+      try {
+        const deadline = Date.now() + 15_000;
+        while (!/NOAUTH/.test(cli(['ping']).stdout) && Date.now() < deadline) await new Promise((res) => setTimeout(res, 100));
+        expect(cli(['ping']).stdout, r.output()).toMatch(/NOAUTH/);
+        const auth = { REDISCLI_AUTH: password };
+        expect(cli(['ping'], auth).stdout.trim()).toBe('PONG');
+        expect(cli(['config', 'get', 'maxmemory-policy'], auth).stdout).toMatch(/noeviction/);
+        expect(cli(['config', 'get', 'appendonly'], auth).stdout).toMatch(/yes/);
+        const cmdline = readFileSync(`/proc/${r.child.pid}/cmdline`, 'utf8');
+        expect(cmdline).toMatch(/redis-server/);
+        expect(cmdline).not.toContain(password);
+        expect(healthcheck({ REDIS_PASSWORD: password })).toBe(0);
+        expect(healthcheck({ REDIS_PASSWORD: 'wrong-password-123456' })).not.toBe(0);
+      } finally {
+        r.child.kill('SIGTERM');
+        await r.exited;
+      }
+    });
   });
 
-  it('has one scalable worker service per domain, each consuming its own domain', () => {
-    for (const domain of DOMAINS) {
+  it('has one scalable worker service per domain, each consuming its own domain, and none for Entegra', () => {
+    for (const domain of DOMAINS.filter((d) => d !== 'entegra')) {
       const name = `worker-${domain}`;
       expect(serviceNames, `missing service ${name}`).toContain(name);
       // A fixed container name makes `docker compose up --scale` fail.
@@ -231,6 +336,13 @@ describe('docker-compose.yml', () => {
     }
     const strays = serviceNames.filter((n) => n.startsWith('worker-') && !(DOMAINS as readonly string[]).includes(n.slice('worker-'.length)));
     expect(strays, 'worker services for domains that do not exist').toEqual([]);
+    // The Entegra worker runs on the Windows machine that holds db.s3db: a container consuming the
+    // entegra queue would take its jobs without the file (or with it over an unsafe share).
+    for (const name of appServices) {
+      const args = words(svc(name).command);
+      const domain = args[args.indexOf('--domain') + 1];
+      expect(args[0] === 'start' || (args[0] === 'worker' && (domain === 'all' || domain?.split(',').includes('entegra'))), `${name} consumes the entegra queue`).toBe(false);
+    }
   });
 
   it('workers restart and get time to finish their jobs on stop', () => {
@@ -238,7 +350,7 @@ describe('docker-compose.yml', () => {
     for (const name of DOMAINS.map((d) => `worker-${d}`).filter((n) => serviceNames.includes(n))) {
       const s = svc(name);
       expect(s.restart, `${name} restart`).toBe('unless-stopped');
-      const config = loadConfig(resolvedEnv(s, OPERATOR_VARS));
+      const config = loadConfig(containerEnv(s));
       // Docker's SIGKILL must not come before the app's own shutdown deadline.
       expect(durationMs(s.stop_grace_period ?? '10s'), `${name} stop_grace_period vs SHUTDOWN_TIMEOUT_MS`).toBeGreaterThan(
         config.worker.shutdownTimeoutMs,
@@ -275,6 +387,64 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('runs production by default; the development databases only with --profile dev, and nothing else needs them', () => {
+    for (const name of serviceNames) {
+      if (DEV_SERVICES.includes(name)) expect(svc(name).profiles, `${name} must be a development service`).toEqual(['dev']);
+      else expect(svc(name).profiles, `${name} must run in production`).toBeUndefined();
+    }
+    const production = serviceNames.filter((n) => !svc(n).profiles);
+    for (const name of production) {
+      for (const target of requiredDependencies(svc(name))) {
+        expect(production, `${name} requires ${target}, which a production \`up\` does not start (use required: false)`).toContain(target);
+      }
+    }
+  });
+
+  it('takes every connection setting from .env and overrides none', () => {
+    const example = Object.keys(parseEnv(read('.env.example')));
+    expect(example).toEqual(expect.arrayContaining(['WEB_DATABASE_URL', 'ERP_DIALECT', 'MSSQL_SERVER', 'MSSQL_PASSWORD', 'REDIS_URL', 'ENTEGRA_DB_PATH']));
+    for (const name of appServices) {
+      const s = svc(name);
+      const files = (Array.isArray(s.env_file) ? s.env_file : [s.env_file]).map((f) => (typeof f === 'string' ? { path: f, required: true } : f));
+      expect(files, `${name} must load .env, and require it`).toContainEqual({ path: '.env', required: true });
+      const overridden = Object.keys(environment(s)).filter((k) => !CONTAINER_FACTS.has(k));
+      expect(overridden, `${name} overrides settings of .env`).toEqual([]);
+    }
+  });
+
+  it("rotates every service's log", () => {
+    for (const name of serviceNames) {
+      const logging = svc(name).logging;
+      expect(logging?.driver, `${name} logging driver`).toBe('json-file');
+      expect(logging?.options?.['max-size'], `${name} max-size`).toMatch(/^\d+[km]$/);
+      expect(Number(logging?.options?.['max-file']), `${name} max-file`).toBeGreaterThan(1);
+    }
+  });
+
+  it('has a healthcheck for every long-running service; a worker checks its own heartbeat', () => {
+    for (const name of serviceNames.filter((n) => svc(n).restart === 'unless-stopped')) {
+      const h = svc(name).healthcheck;
+      expect(h?.test && !h.disable, `${name} has no healthcheck`).toBeTruthy();
+      if (!name.startsWith('worker-')) continue;
+      const [kind, ...args] = words(h?.test);
+      expect(kind).toBe('CMD');
+      // The image's entrypoint is not used by a healthcheck: it runs the compiled CLI itself.
+      expect(args.slice(0, 2), `${name} healthcheck`).toEqual(['node', 'apps/producer/dist/cli.js']);
+      checkCliInvocation(`${name} healthcheck`, args.slice(2));
+      expect(args.slice(2), `${name} healthcheck`).toEqual(['health', '--worker']);
+    }
+  });
+
+  it('Redis needs a password that REDIS_URL carries, and is published on loopback unless REDIS_BIND says otherwise', () => {
+    const redis = svc('redis');
+    expect(() => resolvedEnv(redis, {})).toThrow(/REDIS_PASSWORD/);
+    const password = resolvedEnv(redis, DEV_ENV).REDIS_PASSWORD;
+    expect(decodeURIComponent(new URL(DEV_ENV.REDIS_URL ?? '').password)).toBe(password);
+    const [published] = (redis.ports ?? []).map((p) => interpolate(p, {}));
+    expect(published).toBe('127.0.0.1:6379:6379');
+    expect(interpolate(redis.ports?.[0] ?? '', { REDIS_BIND: '192.168.1.20' })).toBe('192.168.1.20:6379:6379');
+  });
+
   it('every file mounted or built from the repository exists', () => {
     for (const name of serviceNames) {
       const s = svc(name);
@@ -293,15 +463,16 @@ describe('docker-compose.yml', () => {
       const envFiles = s.env_file === undefined ? [] : Array.isArray(s.env_file) ? s.env_file : [s.env_file];
       for (const f of envFiles) {
         const file = typeof f === 'string' ? { path: f, required: true } : f;
-        if (file.required !== false) expect(existsSync(repoPath(file.path)), `${name}: env_file ${file.path}`).toBe(true);
+        // `.env` is the operator's own file (not in the repository); .env.example is its template.
+      if (file.path === '.env') expect(existsSync(repoPath('.env.example')), `${name}: .env.example`).toBe(true);
+      else if (file.required !== false) expect(existsSync(repoPath(file.path)), `${name}: env_file ${file.path}`).toBe(true);
       }
     }
   });
 
-  it('the shared environment is a valid configuration for every app service', () => {
+  it('deploy/dev.env is a valid configuration for every app service of the dev stack', () => {
     for (const name of appServices) {
-      const env = resolvedEnv(svc(name), OPERATOR_VARS);
-      const config = loadConfig(env);
+      const config = loadConfig(containerEnv(svc(name)));
       // Host names must be services of this file.
       expect(serviceNames, `${name}: WEB_DATABASE_URL host`).toContain(new URL(config.web.url).hostname);
       expect(serviceNames, `${name}: REDIS_URL host`).toContain(new URL(config.redis.url).hostname);
@@ -309,11 +480,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('app services use the passwords the database services are started with', () => {
-    const mssql = resolvedEnv(svc('mssql'), {});
-    const postgres = resolvedEnv(svc('postgres'), {});
+  it('with deploy/dev.env, app services use the passwords the database services are started with', () => {
+    const mssql = resolvedEnv(svc('mssql'), DEV_ENV);
+    const postgres = resolvedEnv(svc('postgres'), DEV_ENV);
     for (const name of appServices) {
-      const env = resolvedEnv(svc(name), OPERATOR_VARS);
+      const env = containerEnv(svc(name));
       expect(env.MSSQL_USER, `${name}: MSSQL_USER`).toBe('sa');
       expect(env.MSSQL_PASSWORD, `${name}: MSSQL_PASSWORD`).toBe(mssql.MSSQL_SA_PASSWORD);
       expect(decodeURIComponent(new URL(env.WEB_DATABASE_URL ?? '').password), `${name}: WEB_DATABASE_URL password`).toBe(
@@ -328,6 +499,7 @@ describe('docker-compose.yml', () => {
     // Without ADMIN_* set by the operator, Compose must refuse to start rather than use a default.
     expect(() => resolvedEnv(producer, { ADMIN_USER: 'admin' })).toThrow(/ADMIN_PASSWORD/);
     expect(() => resolvedEnv(producer, { ADMIN_PASSWORD: 'compose-test-password' })).toThrow(/ADMIN_USER/);
+    expect(parseEnv(read('deploy/dev.env')).ADMIN_PASSWORD ?? '', 'deploy/dev.env ships an admin password').toBe('');
   });
 });
 

@@ -14,6 +14,8 @@ const MODULES = {
   task: () => import('./commands/task.js'),
   catalog: () => import('./commands/catalog.js'),
   dlq: () => import('./commands/dlq.js'),
+  health: () => import('./commands/health.js'),
+  service: () => import('./commands/service.js'),
 } as const;
 function lazy<M extends keyof typeof MODULES, A extends unknown[]>(module: M, pick: (m: Awaited<ReturnType<(typeof MODULES)[M]>>) => (...args: A) => unknown) {
   return async (...args: A): Promise<void> => {
@@ -45,6 +47,7 @@ program
   .option('--timeout <seconds>', 'give up waiting after this many seconds', '300')
   .action(lazy('run', (m) => m.runSweep));
 program.command('status').description('queue depths, workers, dead letters and outbox states').option('--json').action(lazy('ops', (m) => m.runStatus));
+program.command('health').description('live worker heartbeats; --worker: exit 1 unless a worker of this host is alive (container healthcheck)').option('--worker', 'only worker processes of this host').option('-d, --domain <name>', 'only workers of this domain').action(lazy('health', (m) => m.runHealth));
 program.command('test-connection').description('check the web database, the ERP and Redis').action(lazy('ops', (m) => m.runTestConnection));
 program
   .command('dev-setup')
@@ -64,6 +67,23 @@ program
   .option('--timeout <seconds>', 'give up waiting after this many seconds', '3600')
   .action(lazy('task', (m) => m.runTask));
 
+const service = program.command('service').description('a worker (or the producer) as a Windows service through WinSW, e.g. the entegra worker next to db.s3db');
+for (const [name, what] of [
+  ['install', 'check the .env of --dir, write the WinSW config and, on Windows, install and start the service'],
+  ['uninstall', 'stop and remove the service'],
+] as const) {
+  service
+    .command(name)
+    .description(what)
+    .option('-d, --domain <name>', `worker of: ${DOMAINS.join(', ')} or all`)
+    .option('--producer', 'the producer instead of a worker')
+    .option('--dir <path>', 'directory holding .env; the service runs there (default: current)')
+    .option('--node <path>', 'node.exe (default: this node)')
+    .option('--cli <path>', 'the compiled cli.js (default: this installation)')
+    .option('--winsw <path>', 'WinSW-x64.exe to copy (default: <dir>\\WinSW-x64.exe)')
+    .option('--no-register', 'only write the files')
+    .action(lazy('service', (m) => (name === 'install' ? m.runServiceInstall : m.runServiceUninstall)));
+}
 const dlq = program.command('dlq').description('the dead-letter queue');
 dlq.command('list').option('--json').action(lazy('dlq', (m) => m.dlqCommands.list));
 dlq.command('show').argument('<id>').action(lazy('dlq', (m) => m.dlqCommands.show));

@@ -1,4 +1,8 @@
-/** Stops on SIGTERM/SIGINT: the current jobs finish (bounded by SHUTDOWN_TIMEOUT_MS), then exit. */
+/**
+ * Stops on SIGTERM/SIGINT/SIGBREAK: the current jobs finish (bounded by SHUTDOWN_TIMEOUT_MS), then
+ * exit. Windows has no SIGTERM: a service wrapper stops the process with Ctrl+C (SIGINT) or
+ * Ctrl+Break (SIGBREAK), which get the same drain.
+ */
 import type { Logger } from '@mikrosync/core';
 
 export function onShutdown(log: Logger, stop: () => Promise<void>): void {
@@ -19,4 +23,5 @@ export function onShutdown(log: Logger, stop: () => Promise<void>): void {
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  process.on('SIGBREAK', handler);
 }

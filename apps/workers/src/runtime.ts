@@ -9,6 +9,7 @@ import { runTaskJob } from './tasks.js';
 import { purgeOutbox } from '@mikrosync/connectors';
 import type { WorkerContext } from './context.js';
 import { deadLetter, runRecordJob } from './run-job.js';
+import { startHeartbeat } from './heartbeat.js';
 
 export interface RunningWorkers {
   queues: string[];
@@ -58,10 +59,12 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
     workers.push(hk);
   }
   log.info({ queues: workers.map((w) => w.name), concurrency: config.worker.concurrency }, 'workers started');
+  const heartbeat = startHeartbeat(ctx, domains, () => workers.every((w) => w.isRunning()));
   return {
     queues: workers.map((w) => w.name),
     async close() {
       stopping.abort();
+      await heartbeat.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {

@@ -115,6 +115,7 @@ const envSchema = z.object({
   STALLED_INTERVAL_MS: int(15000, 500),
   JOB_LOCK_DURATION_MS: int(30000, 1000),
   JOB_MAX_STALLED: int(3, 1, 100),
+  WORKER_HEARTBEAT_MS: int(10_000, 100, 600_000),
 
   OUTBOX_DEBOUNCE_MS: int(300, 0, 600_000),
   OUTBOX_DOCUMENT_DEBOUNCE_MS: int(500, 0, 600_000),
@@ -319,6 +320,8 @@ export interface Config {
     lockDurationMs: number;
     /** A job whose worker died this many times is dead-lettered instead of retried again. */
     maxStalled: number;
+    /** Every worker process writes a heartbeat this often; it counts for three intervals. */
+    heartbeatMs: number;
   };
   outbox: { debounceMs: number; documentDebounceMs: number; sweepIntervalMs: number; recheckAfterMs: number; retentionDays: number };
   schedules: {
@@ -525,6 +528,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stalledIntervalMs: e.STALLED_INTERVAL_MS,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,
       maxStalled: e.JOB_MAX_STALLED,
+      heartbeatMs: e.WORKER_HEARTBEAT_MS,
     },
     outbox: {
       debounceMs: e.OUTBOX_DEBOUNCE_MS,

@@ -7,7 +7,7 @@ export * from './setup.js';
 export * from './master-data.js';
 export * from './numbering.js';
 export { createPgErpClient } from './pg-client.js';
-export { createMssqlErpClient, type MssqlErpOptions } from './mssql-client.js';
+export { createMssqlErpClient, mssqlConnectionConfig, parseMssqlServer, type MssqlErpOptions } from './mssql-client.js';
 export { createErpClient } from './factory.js';
 export * from './documents.js';
 export * from './invoices.js';

@@ -28,18 +28,44 @@ async function run<T>(mssql: Mssql, request: mssqlModule.Request, stmt: Statemen
   return (sets.length ? sets[sets.length - 1] : []) as T[];
 }
 
-export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
-  const config: mssqlModule.config = {
-    server: opts.server,
-    port: opts.port,
+/**
+ * `MSSQL_SERVER` as SQL Server tools write it: `HOST` or `HOST\INSTANCE` (a named instance, e.g.
+ * `SUNUCU\SQLEXPRESS`; `.` and `(local)` mean this machine). A named instance's port is found through
+ * the SQL Server Browser service (UDP 1434), so `MSSQL_PORT` is not used then; an instance on a fixed
+ * port is `HOST` + `MSSQL_PORT`.
+ */
+export function parseMssqlServer(value: string): { server: string; instanceName?: string } {
+  const i = value.indexOf('\\');
+  const host = (i < 0 ? value : value.slice(0, i)).trim();
+  const server = host === '.' || host.toLowerCase() === '(local)' ? 'localhost' : host;
+  const instanceName = i < 0 ? '' : value.slice(i + 1).trim();
+  return instanceName ? { server, instanceName } : { server };
+}
+
+/** The driver's configuration for the connection settings of the config. */
+export function mssqlConnectionConfig(opts: MssqlErpOptions): mssqlModule.config {
+  const { server, instanceName } = parseMssqlServer(opts.server);
+  return {
+    server,
+    ...(instanceName ? {} : { port: opts.port }),
     database: opts.database,
     user: opts.user,
     password: opts.password,
     requestTimeout: opts.requestTimeoutMs,
     connectionTimeout: 30_000,
     pool: { max: opts.poolMax, min: 0, idleTimeoutMillis: 30_000 },
-    options: { encrypt: opts.encrypt, trustServerCertificate: opts.trustServerCertificate, enableArithAbort: true, appName: 'mikrosync' },
+    options: {
+      encrypt: opts.encrypt,
+      trustServerCertificate: opts.trustServerCertificate,
+      enableArithAbort: true,
+      appName: 'mikrosync',
+      ...(instanceName ? { instanceName } : {}),
+    },
   };
+}
+
+export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
+  const config = mssqlConnectionConfig(opts);
   // The driver is loaded on first use (about 30 MB of RSS): a worker that never talks to the ERP
   // (Bitrix24, Entegra, the feed) does not carry it. A failed first connect is not cached, so the
   // next job tries again once SQL Server is back.
