@@ -21,6 +21,8 @@ const name = `msdemo_${process.pid}_${Date.now().toString(36)}`;
 const WEB = dbUrl(`${name}_web`);
 const ERP = dbUrl(`${name}_erp`);
 const SHOP_PREFIX = `${name}_shop`;
+// A whole demo run (setup, start, every flow, stop) on a loaded 2-core machine.
+const DEMO_RUN_MS = 480_000;
 
 interface Demo {
   child: ChildProcess;
@@ -162,7 +164,7 @@ describe('npm run demo from a clone with nothing beside it', () => {
     }
     await expectStopped(demo);
     expect(await postedDocuments()).toBe(7);
-  });
+  }, DEMO_RUN_MS);
 
   it('a second run starts clean, and SIGINT to the npm process alone stops it', async () => {
     // Redis keeps the first run's jobs; add a dead letter as a failed previous run would leave.
@@ -182,5 +184,5 @@ describe('npm run demo from a clone with nothing beside it', () => {
       if (demo.child.exitCode === null) process.kill(demo.child.pid!, 'SIGINT');
     }
     await expectStopped(demo);
-  });
+  }, DEMO_RUN_MS);
 });
