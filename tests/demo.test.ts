@@ -1,5 +1,5 @@
 /**
- * `npm run demo` from a copy of the repository with nothing beside it (no `../shared`), on a port
+ * `npm run demo` from a copy of the repository with nothing beside it (no `shared/` folder), on a port
  * and a queue prefix of this test, next to a shop's `.env` it must not read:
  * - it starts, /readyz answers and the demo documents are posted to the ERP stand-in;
  * - it uses only its own settings, writes them to `.demo/demo.env` and prints how the CLI uses them;

@@ -1,12 +1,12 @@
 /**
  * Finds paths in a source file that lead out of the repository: a relative path literal that,
  * resolved against the file's folder, leaves the repository root, and any mention of the sibling
- * folder the project's data once came from (`../shared`).
+ * folder named `shared` that the project's data once came from.
  */
 import path from 'node:path';
 
 /** import/export specifiers are module ids, not file reads. */
-const MODULE_SPECIFIER = /(?:\bfrom\s*|\bimport\s*\(\s*|^\s*import\s+)(['"])[^'"\n]*\1/gm;
+const MODULE_SPECIFIER = /(?:\bfrom[ \t]*|\bimport[ \t]*\([ \t]*|^[ \t]*import[ \t]+)(['"])[^'"\n]*\1/gm;
 const RELATIVE_LITERAL = /(['"`])(\.\.(?:\/[^'"`\n]*)?)\1/g;
 const SHARED_SIBLING = /\.\.\/shared\b/;
 
@@ -21,7 +21,7 @@ export function outsidePaths(repoRoot: string, file: string, text: string): stri
     const target = path.resolve(dir, m[2]!.replace(/\$\{[^}]*\}.*$/, ''));
     const rel = path.relative(repoRoot, target);
     if (rel.startsWith('..') || path.isAbsolute(rel)) {
-      const line = text.slice(0, m.index).split('\n').length;
+      const line = code.slice(0, m.index).split('\n').length;
       found.push(`${file}:${line}: ${m[0]} leaves the repository`);
     }
   }
