@@ -179,7 +179,9 @@ async function main(): Promise<void> {
     }
   });
   if (!(await waitReady(120_000))) {
-    if (!stopping) process.stderr.write(`demo: http://127.0.0.1:${port}/readyz did not answer within 2 minutes\n`);
+    // Already stopping (a signal, or the fleet exited): onSignal is under way and must not send more.
+    if (stopping) return;
+    process.stderr.write(`demo: http://127.0.0.1:${port}/readyz did not answer within 2 minutes\n`);
     onSignal('SIGTERM');
     return;
   }
