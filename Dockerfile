@@ -10,7 +10,10 @@
 #   prod       `npm ci --omit=dev` + the compiled dist folders + db/ (no TypeScript sources)
 #   runtime    slim node image with /app from `prod`, running as the unprivileged `node` user
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24, the current LTS (Node 20 reached end of life in April 2026). The native modules of the
+# production install build and load on it (better-sqlite3 12 supports 20 to 25, msgpackr-extract is
+# N-API); development machines on Node 20 run the same code (engines >=20.11).
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 FROM ${NODE_IMAGE} AS toolchain
 # node-gyp needs these when a native module (msgpackr-extract under bullmq) has no prebuilt

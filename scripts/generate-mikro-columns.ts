@@ -1,6 +1,6 @@
 /**
  * Generates packages/mappers/src/mikro/columns.generated.ts from the Mikro schema
- * (../shared/spec/schema/mikro.json): the ordered column list of every Mikro table we write,
+ * (spec/schema/mikro.json): the ordered column list of every Mikro table we write,
  * so that every INSERT sets the whole column list in the Mikro client's own order (spec rule 1).
  *
  *   npx tsx scripts/generate-mikro-columns.ts [schema-dir]
@@ -59,7 +59,7 @@ export function generateMikroColumns(mikro: Record<string, { columns?: SchemaCol
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const schemaDir = path.resolve(root, process.argv[2] ?? '../shared/spec/schema');
+  const schemaDir = process.argv[2] ? path.resolve(process.argv[2]) : path.join(root, 'spec/schema');
   const mikro = JSON.parse(readFileSync(path.join(schemaDir, 'mikro.json'), 'utf8'));
   const out = path.join(root, 'packages/mappers/src/mikro/columns.generated.ts');
   writeFileSync(out, generateMikroColumns(mikro));

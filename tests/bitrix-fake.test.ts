@@ -3,7 +3,7 @@
  * syntax (a `+` in an offset must travel as %2B), JSON, form and multipart bodies, filters with
  * operators (LOGIC ignored, as the CRM does), paging with total/next and start=-1, batch with
  * references, length limits and PHP's [] for empty maps, the error envelopes the client
- * classifies, and answer shapes that match the shared fixtures.
+ * classifies, and answer shapes that match the fixtures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -148,7 +148,7 @@ describe('fake Bitrix24 portal and REST client', () => {
     expect((denied as Error).message).not.toContain('wrongcode');
   });
 
-  it('answers in the shapes of the shared fixtures', async () => {
+  it('answers in the shapes of the fixtures', async () => {
     const fix = fixture<{ result: Rec[]; next: number; total: number; time: Rec }>('crm.lead.list.page1.json');
     const ours = await client.call<Rec[]>('crm.lead.list', { select: ['*', 'UF_*', 'PHONE', 'EMAIL'], order: { ID: 'ASC' }, start: 0 });
     expect(Object.keys(ours).sort()).toEqual(Object.keys(fix).sort());

@@ -8,7 +8,7 @@ import { createWorkerContext, type WorkerContext } from '@mikrosync/workers';
 import { processCollection } from '../apps/workers/src/domains/collections/process-collection.js';
 import { createTestEnv, type TestEnv } from './support/test-env.js';
 import { erpInsert, erpInsertWithRecno, insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
-import { diffRow, loadTrace, tracesAvailable } from './support/traces.js';
+import { diffRow, loadTrace } from './support/traces.js';
 import { tsqlProblems } from './support/tsql.js';
 
 interface Scenario {
@@ -48,7 +48,7 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-describe.skipIf(!tracesAvailable)('collections and payments match the Mikro client traces', () => {
+describe('collections and payments match the Mikro client traces', () => {
   let t: TestEnv;
   let ctx: WorkerContext;
   let ids: SeededIds;

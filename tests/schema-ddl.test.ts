@@ -2,7 +2,7 @@
 // - the committed SQL files equal a fresh generation (nobody edits them by hand);
 // - both PostgreSQL files run twice on a fresh database and give the shapes the sync relies on;
 // - the SQL Server file parses with the T-SQL grammar.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
@@ -14,16 +14,15 @@ const { antlr4tsSQL, SQLDialect } = antlr; // CommonJS package
 const repoFile = (rel: string): URL => new URL(`../${rel}`, import.meta.url);
 const committed = (key: keyof SchemaDdl): string => readFileSync(repoFile(OUTPUT_FILES[key]), 'utf8');
 
-// The shared specs live next to the repository; CI checkouts without them skip the spec-based checks.
-const schemaDir = new URL('../../shared/spec/schema/', import.meta.url);
-const haveShared = existsSync(new URL('web.json', schemaDir)) && existsSync(new URL('mikro.json', schemaDir));
+// The schema exports the generator reads (spec/schema in the repository).
+const schemaDir = new URL('../spec/schema/', import.meta.url);
 const readSpec = (name: string): Record<string, unknown> =>
   JSON.parse(readFileSync(new URL(name, schemaDir), 'utf8')) as Record<string, unknown>;
 const mikroColumns = (table: string): { name: string; type?: string }[] =>
   ((readSpec('mikro.json')[table] as { columns?: { name: string; type?: string }[] }).columns ?? []);
 
 describe('generated schema DDL', () => {
-  it.skipIf(!haveShared)('committed files are byte-identical to a fresh generation', () => {
+  it('committed files are byte-identical to a fresh generation', () => {
     const fresh = generateSchemaDdl(readSpec('web.json'), readSpec('mikro.json'));
     for (const key of Object.keys(OUTPUT_FILES) as (keyof SchemaDdl)[]) {
       // Compare per file so a failure names the file; regenerate instead of editing by hand.
@@ -92,12 +91,12 @@ describe('PostgreSQL files on a throw-away database', () => {
         )
       ).rows;
 
-    it.skipIf(!haveShared)('CARI_HESAP_HAREKETLERI has exactly the mikro.json columns, in order', async () => {
+    it('CARI_HESAP_HAREKETLERI has exactly the mikro.json columns, in order', async () => {
       const actual = (await columnsOf('CARI_HESAP_HAREKETLERI')).map((c) => c.column_name);
       expect(actual).toEqual(mikroColumns('CARI_HESAP_HAREKETLERI').map((c) => c.name));
     });
 
-    it.skipIf(!haveShared)('every mikro.json bit column of CARI_HESAP_HAREKETLERI is smallint', async () => {
+    it('every mikro.json bit column of CARI_HESAP_HAREKETLERI is smallint', async () => {
       const bits = mikroColumns('CARI_HESAP_HAREKETLERI').filter((c) => c.type === 'bit').map((c) => c.name);
       expect(bits.length).toBeGreaterThan(0);
       const types = new Map((await columnsOf('CARI_HESAP_HAREKETLERI')).map((c) => [c.column_name, c.data_type]));

@@ -18,7 +18,7 @@ import { createTestEnv, type TestEnv } from './support/test-env.js';
 import { seedErpCards, seedPictures } from './support/stock-xml-seed.js';
 import { assertTsql } from './support/tsql.js';
 
-const SAMPLE = await readFile(new URL('../../shared/fixtures/stock-xml/sample.xml', import.meta.url), 'utf8');
+const SAMPLE = await readFile(new URL('../fixtures/stock-xml/sample.xml', import.meta.url), 'utf8');
 const FIELDS = ['Product_code', 'Name', 'Brand', 'alt_baslik', 'raf_numarasi', 'alt_baslik2', 'mensei', 'grup_kod', 'ana_grup_kod', 'barcode', 'stock', 'Price', 'Price2', 'Pricebayi'];
 const TRICKY_NAME = `24'lü "Büyük" <Set> & Çiğ Ölçü İıŞşĞğ`;
 

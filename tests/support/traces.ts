@@ -1,12 +1,11 @@
 /**
- * Reading the parsed SQL Profiler traces of Mikro's own client (shared/fixtures/mikro-traces) and
+ * Reading the parsed SQL Profiler traces of Mikro's own client (fixtures/mikro-traces) and
  * turning them into the final state of every row the client wrote (INSERT + follow-up UPDATEs).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const TRACES_DIR = fileURLToPath(new URL('../../../shared/fixtures/mikro-traces/', import.meta.url));
-export const tracesAvailable = existsSync(TRACES_DIR);
+export const TRACES_DIR = fileURLToPath(new URL('../../fixtures/mikro-traces/', import.meta.url));
 
 interface TraceStatement {
   kind: string;

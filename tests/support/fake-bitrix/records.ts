@@ -1,12 +1,12 @@
 /**
- * Records for seeding the fake portal, built on the shapes of the shared fixtures
- * (../shared/fixtures/bitrix24): same keys, value types and PHP quirks, invented values.
+ * Records for seeding the fake portal, built on the shapes of the fixtures
+ * (fixtures/bitrix24): same keys, value types and PHP quirks, invented values.
  */
 import { readFileSync } from 'node:fs';
 import type { Rec } from './filters.js';
 import type { FakeClock } from './store.js';
 
-export const FIXTURES = new URL('../../../../shared/fixtures/bitrix24/', import.meta.url);
+export const FIXTURES = new URL('../../../fixtures/bitrix24/', import.meta.url);
 
 export function fixture<T = Rec>(name: string): T {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;

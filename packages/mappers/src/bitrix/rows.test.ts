@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { mapActivity, mapCompany, mapContact, mapDeal, mapDepartment, mapLead, mapTask, mapTaskComment, mapUser } from './rows.js';
 import { BITRIX_INCREMENTAL_ENTITIES } from './entities.js';
 
-// The shared fixtures: ../shared/fixtures/bitrix24 next to the repository.
-const FIXTURES = new URL('../../../../../shared/fixtures/bitrix24/', import.meta.url);
+// The repository's fixtures/bitrix24 (API response shapes, invented values).
+const FIXTURES = new URL('../../../../fixtures/bitrix24/', import.meta.url);
 type Rec = Record<string, unknown>;
 const load = (name: string) => JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as { result: unknown };
 const rows = (name: string) => load(name).result as Rec[];

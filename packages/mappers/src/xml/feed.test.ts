@@ -9,7 +9,7 @@ import { PermanentError } from '@mikrosync/core';
 import { feedImages, formatDecimal, toFeedItem, toXmlurunlerRow, trimSpaces, uniqueByCode, type ErpFeedProductRow } from './feed-item.js';
 import { escapeXml, FEED_FOOTER, formatGeneratedAt, renderFeedHeader, renderProduct, renderProducts } from './render.js';
 
-const SAMPLE = readFileSync(new URL('../../../../../shared/fixtures/stock-xml/sample.xml', import.meta.url), 'utf8');
+const SAMPLE = readFileSync(new URL('../../../../fixtures/stock-xml/sample.xml', import.meta.url), 'utf8');
 
 const card = (over: Partial<ErpFeedProductRow> = {}): ErpFeedProductRow => ({
   sto_RECno: 1,
