@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { loadConfig, type Config } from './config.js';
+import { isLoopbackHost, loadConfig, type Config } from './config.js';
 import { ConfigError } from './errors.js';
 
 const WEB_SECRET = 'W3bPassw0rd!secret';
@@ -52,7 +52,14 @@ describe('loadConfig with a minimal valid environment', () => {
     expect(config.worker.backoffMs).toBe(2000);
     expect(config.erp.timeZone).toBe('Europe/Istanbul');
     expect(config.schedules).toMatchObject({ timeZone: 'Europe/Istanbul', housekeeping: '30 3 * * *', catalog: '*/15 * * * *', stockXmlHours: [] });
-    expect(config.http).toEqual({ host: '127.0.0.1', port: 3456, adminUser: undefined, adminPassword: undefined });
+    expect(config.http).toEqual({
+      host: '127.0.0.1',
+      port: 3456,
+      adminUser: undefined,
+      adminPassword: undefined,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      metricsToken: undefined,
+    });
     expect(config.log).toEqual({ level: 'info', pretty: false });
     expect(config.web.poolMax).toBe(10);
     expect(config.web.ssl).toBe(false);
@@ -91,6 +98,21 @@ describe('loadConfig with a minimal valid environment', () => {
     const c = loadConfig({ ...MINIMAL, HTTP_HOST: '0.0.0.0', ADMIN_USER: 'admin', ADMIN_PASSWORD: 'long-enough-pw' });
     expect(c.http).toMatchObject({ host: '0.0.0.0', adminUser: 'admin' });
   });
+
+  it('answers to the loopback names, plus HTTP_ALLOWED_HOSTS or else a specific HTTP_HOST', () => {
+    const creds = { ADMIN_USER: 'admin', ADMIN_PASSWORD: 'long-enough-pw' };
+    expect(loadConfig({ ...MINIMAL, ...creds, HTTP_HOST: '0.0.0.0' }).http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+    expect(loadConfig({ ...MINIMAL, ...creds, HTTP_HOST: '192.168.1.10' }).http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', '192.168.1.10']);
+    const named = loadConfig({ ...MINIMAL, ...creds, HTTP_HOST: '0.0.0.0', HTTP_ALLOWED_HOSTS: 'Sync.Shop.example, 10.0.0.5,[fd00::5]' });
+    expect(named.http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'sync.shop.example', '10.0.0.5', '[fd00::5]']);
+  });
+});
+
+describe('isLoopbackHost', () => {
+  it.each(['localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', '::ffff:127.0.0.1'])('%s is loopback', (h) => expect(isLoopbackHost(h)).toBe(true));
+  it.each(['127.evil.example', '127.0.0.1.nip.io', '127.0.0.256', '127.1', '0.0.0.0', '10.0.0.1', 'localhost.evil.example'])('%s is not', (h) =>
+    expect(isLoopbackHost(h)).toBe(false),
+  );
 });
 
 describe('loadConfig rejects', () => {
@@ -115,6 +137,9 @@ describe('loadConfig rejects', () => {
     ['HTTP_HOST=0.0.0.0 without ADMIN_USER/ADMIN_PASSWORD', { ...MINIMAL, HTTP_HOST: '0.0.0.0' }, 'ADMIN_PASSWORD'],
     ['HTTP_HOST=0.0.0.0 with only ADMIN_USER', { ...MINIMAL, HTTP_HOST: '0.0.0.0', ADMIN_USER: 'admin' }, 'ADMIN_USER'],
     ['a short ADMIN_PASSWORD', { ...MINIMAL, ADMIN_USER: 'admin', ADMIN_PASSWORD: 'short' }, 'ADMIN_PASSWORD'],
+    ['a name that only starts with 127. as HTTP_HOST without credentials', { ...MINIMAL, HTTP_HOST: '127.evil.example' }, 'ADMIN_PASSWORD'],
+    ['an HTTP_ALLOWED_HOSTS entry with a scheme', { ...MINIMAL, HTTP_ALLOWED_HOSTS: 'https://sync.shop.example' }, 'HTTP_ALLOWED_HOSTS'],
+    ['a short METRICS_TOKEN', { ...MINIMAL, METRICS_TOKEN: 'abc' }, 'METRICS_TOKEN'],
   ];
 
   it.each(cases)('%s with a ConfigError naming the variable', (_label, env, variable) => {

@@ -3,6 +3,7 @@
  * Every variable is documented with its default in `.env.example`; a wrong or missing value stops
  * start-up with a message that names the variable and the expected form, never its secret value.
  */
+import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -230,6 +231,13 @@ const envSchema = z.object({
   HTTP_PORT: int(3456, 0, 65535),
   ADMIN_USER: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
+  HTTP_ALLOWED_HOSTS: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || hostList(v).every((h) => /^([a-z0-9-]+\.)*[a-z0-9-]+$|^\[[0-9a-f:.]+\]$/i.test(h)), {
+      message: 'expected host names or addresses without scheme or port, comma-separated, e.g. sync.example.com,192.168.1.10',
+    }),
+  METRICS_TOKEN: z.string().min(16, { message: 'expected at least 16 characters' }).optional(),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -364,7 +372,16 @@ export interface Config {
     /** Rows waiting for a parent, per table, before the run stops with an alert. */
     retryMax: number;
   };
-  http: { host: string; port: number; adminUser: string | undefined; adminPassword: string | undefined };
+  http: {
+    host: string;
+    port: number;
+    adminUser: string | undefined;
+    adminPassword: string | undefined;
+    /** Host header names accepted on every route (lower case; IPv6 in brackets). */
+    allowedHosts: string[];
+    /** Bearer token for /metrics on a non-loopback address (the admin login works too). */
+    metricsToken: string | undefined;
+  };
   ops: {
     /** A record flow with an open outbox event older than this is stale. */
     staleRecordsSeconds: number;
@@ -420,10 +437,28 @@ export interface Config {
 }
 
 /** Names of variables whose values must never appear in a log line or an error message. */
-export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'REDIS_URL', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL'];
+export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'REDIS_URL', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL', 'METRICS_TOKEN'];
 
+/** Literal loopback names only: a name such as `127.evil.example` is a DNS name like any other. */
 export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (h === 'localhost' || h === '::1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return isIPv4(v4) && v4.startsWith('127.');
+}
+
+function hostList(value: string): string[] {
+  return value.split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+}
+
+/**
+ * The names the HTTP server answers to (its Host header): the loopback names always, plus
+ * HTTP_ALLOWED_HOSTS, or HTTP_HOST when that is one specific address. Any other name is what a
+ * DNS-rebinding page sends.
+ */
+function allowedHosts(e: Env): string[] {
+  const own = e.HTTP_ALLOWED_HOSTS !== undefined ? hostList(e.HTTP_ALLOWED_HOSTS) : ['0.0.0.0', '::', '[::]'].includes(e.HTTP_HOST) ? [] : [e.HTTP_HOST.toLowerCase()];
+  return [...new Set(['localhost', '127.0.0.1', '[::1]', ...own])];
 }
 
 /**
@@ -563,7 +598,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deleteLogRetentionDays: e.CATALOG_DELETE_LOG_RETENTION_DAYS,
       retryMax: e.CATALOG_RETRY_MAX,
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminUser: e.ADMIN_USER, adminPassword: e.ADMIN_PASSWORD },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminUser: e.ADMIN_USER, adminPassword: e.ADMIN_PASSWORD, allowedHosts: allowedHosts(e), metricsToken: e.METRICS_TOKEN },
     ops: {
       staleRecordsSeconds: e.STALE_RECORDS_SECONDS,
       alertWebhookUrl: e.ALERT_WEBHOOK_URL,

@@ -1,15 +1,16 @@
 /** `mikrosync dlq list|show|requeue|discard|purge`. */
 import { createRedis, createWebPool, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { boot } from '../runtime-config.js';
-import { requeueDeadLetter } from '../dlq-actions.js';
+import type { Logger } from '@mikrosync/core';
+import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } from '../dlq-actions.js';
 
-async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof createWebPool>) => Promise<T>): Promise<T> {
-  const { config } = boot('mikrosync-dlq');
+async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof createWebPool>, log: Logger) => Promise<T>): Promise<T> {
+  const { config, log } = boot('mikrosync-dlq');
   const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 });
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   const web = createWebPool(config.web, 'mikrosync-dlq');
   try {
-    return await fn(new DeadLetterQueue(queues), web);
+    return await fn(new DeadLetterQueue(queues), web, log);
   } finally {
     await queues.close();
     redis.disconnect();
@@ -39,11 +40,11 @@ export const dlqCommands = {
       process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
     }),
   requeue: (ids: string[], opts: { all?: boolean }) =>
-    withDlq(async (dlq, web) => {
+    withDlq(async (dlq, web, log) => {
       const targets = opts.all ? (await dlq.list(0, 9999)).map((e) => e.id) : ids;
       if (targets.length === 0) process.stderr.write('nothing to requeue: give dead-letter ids or --all\n');
       for (const id of targets) {
-        const moved = await requeueDeadLetter(dlq, web, id);
+        const moved = await requeueDeadLetter(dlq, web, log, id, cliOperator());
         if (moved) process.stdout.write(`requeued ${id} -> ${moved}\n`);
         else {
           process.stderr.write(`no dead letter ${id}\n`);
@@ -52,16 +53,20 @@ export const dlqCommands = {
       }
     }),
   discard: (ids: string[]) =>
-    withDlq(async (dlq) => {
-      for (const id of ids) process.stdout.write(`${(await dlq.discard(id)) ? 'discarded' : 'not found'} ${id}\n`);
+    withDlq(async (dlq, web, log) => {
+      for (const id of ids) {
+        const done = await discardDeadLetter(dlq, web, log, id, cliOperator());
+        process.stdout.write(`${done ? 'discarded' : 'not found'} ${id}\n`);
+        if (!done) process.exitCode = 1;
+      }
     }),
   purge: (opts: { yes?: boolean }) =>
-    withDlq(async (dlq) => {
+    withDlq(async (dlq, web, log) => {
       if (!opts.yes) {
         process.stderr.write('purge deletes every dead letter; run again with --yes\n');
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(`purged ${await dlq.purge()} dead letter(s)\n`);
+      process.stdout.write(`purged ${await purgeDeadLetters(dlq, web, log, cliOperator())} dead letter(s)\n`);
     }),
 };

@@ -5,10 +5,11 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { DOMAINS, type Domain, type Logger } from '@mikrosync/core';
-import { DeadLetterQueue, recentAudit, recordAudit, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
-import { requeueDeadLetter } from '../dlq-actions.js';
+import { DeadLetterQueue, recentAudit, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import { discardDeadLetter, recordOperatorAction, requeueDeadLetter, type Operator } from '../dlq-actions.js';
 import { enqueueTask } from '../run-task.js';
 import type { StatusService } from '../status/status-service.js';
+import { sameOrigin } from './guards.js';
 import { STATUS_PAGE_HTML } from './status-page.js';
 
 export interface OpsDeps {
@@ -30,25 +31,6 @@ function actorOf(req: Request): string {
   return 'local';
 }
 
-/**
- * Writes must come from our own page: JSON bodies only (a cross-site form cannot send them) and, when
- * the browser says where the request comes from, the same origin.
- */
-function sameOrigin(req: Request, res: Response, next: NextFunction): void {
-  const origin = req.headers.origin;
-  const site = req.headers['sec-fetch-site'];
-  const own = `${req.protocol}://${req.headers.host}`;
-  if ((origin && origin !== own) || (site && site !== 'same-origin' && site !== 'none')) {
-    res.status(403).json({ error: 'cross-origin request refused' });
-    return;
-  }
-  if (!req.is('application/json')) {
-    res.status(415).json({ error: 'send application/json' });
-    return;
-  }
-  next();
-}
-
 export function opsRouter(d: OpsDeps): Router {
   const r = express.Router();
   const dlq = new DeadLetterQueue(d.queues);
@@ -63,36 +45,44 @@ export function opsRouter(d: OpsDeps): Router {
 
   // Every write: authenticated, same origin, JSON.
   const guard = [d.auth, sameOrigin, express.json()];
-  const audited =
-    (action: string, fn: (req: Request) => Promise<{ target: string; result: unknown } | undefined>) => async (req: Request, res: Response) => {
-      try {
-        const done = await fn(req);
-        if (!done) {
-          res.status(404).json({ error: 'not found' });
-          return;
-        }
-        await recordAudit(d.web, { actor: actorOf(req), action, target: done.target, details: { result: done.result }, sourceIp: req.ip });
-        d.log.info({ actor: actorOf(req), action, target: done.target }, 'operator action');
-        res.json({ ok: true, result: done.result });
-      } catch (err) {
-        d.log.warn({ err, action }, 'operator action failed');
-        res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+  type Done = { target: string; result: unknown } | undefined;
+  const operatorOf = (req: Request): Operator => ({ actor: actorOf(req), sourceIp: req.ip });
+  /** Runs an action that writes its own audit entry and answers with its result. */
+  const handled = (action: string, fn: (req: Request) => Promise<Done>) => async (req: Request, res: Response) => {
+    try {
+      const done = await fn(req);
+      if (!done) {
+        res.status(404).json({ error: 'not found' });
+        return;
       }
-    };
+      res.json({ ok: true, result: done.result });
+    } catch (err) {
+      d.log.warn({ err, action }, 'operator action failed');
+      res.status(500).json({ error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  const audited = (action: string, fn: (req: Request) => Promise<Done>) =>
+    handled(action, async (req) => {
+      const done = await fn(req);
+      if (done) await recordOperatorAction(d.web, d.log, operatorOf(req), action, done.target, done.result);
+      return done;
+    });
   const flowOf = (req: Request): Domain | undefined => ((DOMAINS as readonly string[]).includes(String(req.params.flow)) ? (req.params.flow as Domain) : undefined);
 
   r.post(
     '/api/dead-letters/:id/requeue',
     ...guard,
-    audited('requeue', async (req) => {
-      const moved = await requeueDeadLetter(dlq, d.web, String(req.params.id));
+    handled('requeue', async (req) => {
+      const moved = await requeueDeadLetter(dlq, d.web, d.log, String(req.params.id), operatorOf(req));
       return moved ? { target: String(req.params.id), result: moved } : undefined;
     }),
   );
   r.post(
     '/api/dead-letters/:id/discard',
     ...guard,
-    audited('discard', async (req) => ((await dlq.discard(String(req.params.id))) ? { target: String(req.params.id), result: 'discarded' } : undefined)),
+    handled('discard', async (req) =>
+      (await discardDeadLetter(dlq, d.web, d.log, String(req.params.id), operatorOf(req))) ? { target: String(req.params.id), result: 'discarded' } : undefined,
+    ),
   );
   r.post(
     '/api/flows/:flow/run',

@@ -1,15 +1,16 @@
 /**
- * The producer's HTTP surface: Bull Board at /admin/queues (behind basic auth), /healthz,
- * /readyz (Redis, web database, ERP reachable) and /metrics.
+ * The producer's HTTP surface: Bull Board at /admin/queues (behind basic auth, read-only), /healthz,
+ * /readyz (Redis, web database, ERP reachable) and /metrics. Every route answers only to the
+ * configured host names.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { Server } from 'node:http';
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ConfigError, isLoopbackHost, type Config, type Logger } from '@mikrosync/core';
 import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
+import { adminLoginOf, allowedHostsOnly, basicAuth, bearerTokenOf, writesSameOrigin } from './guards.js';
 import { createMetrics } from './metrics.js';
 import { opsRouter } from './ops-routes.js';
 import type { StatusService } from '../status/status-service.js';
@@ -24,26 +25,6 @@ export interface HttpDeps {
   status: StatusService;
   /** Enqueues every open outbox event now. */
   sweep(): Promise<number>;
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  return ab.length === bb.length && timingSafeEqual(ab, bb);
-}
-
-function basicAuth(user: string | undefined, password: string | undefined) {
-  return (req: Request, res: Response, next: NextFunction) => {
-    if (!user || !password) return next(); // loopback-only server without credentials
-    const header = req.headers.authorization ?? '';
-    const [scheme, encoded] = header.split(' ');
-    if (scheme === 'Basic' && encoded) {
-      const [u, ...rest] = Buffer.from(encoded, 'base64').toString('utf8').split(':');
-      if (safeEqual(u ?? '', user) && safeEqual(rest.join(':'), password)) return next();
-    }
-    res.setHeader('WWW-Authenticate', 'Basic realm="mikrosync", charset="UTF-8"');
-    res.status(401).send('authentication required');
-  };
 }
 
 async function check(name: string, fn: () => Promise<unknown>, timeoutMs = 3000): Promise<[string, string]> {
@@ -67,19 +48,33 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const { config, queues, queueNames } = deps;
   const app = express();
   app.disable('x-powered-by');
-  const auth = basicAuth(config.http.adminUser, config.http.adminPassword);
+  app.use(allowedHostsOnly(config.http.allowedHosts));
+  const isAdmin = adminLoginOf(config.http.adminUser, config.http.adminPassword);
+  const auth = basicAuth(isAdmin);
+  // On a loopback address only this machine reaches /readyz and /metrics; on any other, the
+  // network does, and they must not describe the fleet's insides to it.
+  const exposed = !isLoopbackHost(config.http.host);
+  const metricsReader = bearerTokenOf(config.http.metricsToken);
+  const loggedIn = (req: express.Request) => Boolean(config.http.adminUser && config.http.adminPassword) && isAdmin(req);
 
+  // Read-only: Bull Board's retry, clean, add, pause and promote would move jobs past our
+  // bookkeeping (outbox rows, dead-letter copies, the audit log). Its write routes answer 405;
+  // the status page's audited actions do these jobs. The write guard stays as a second wall.
   const board = new ExpressAdapter();
   board.setBasePath('/admin/queues');
-  createBullBoard({ queues: queueNames.map((n) => new BullMQAdapter(queues.get(n))), serverAdapter: board });
-  app.use('/admin/queues', auth, board.getRouter());
+  createBullBoard({
+    queues: queueNames.map((n) => new BullMQAdapter(queues.get(n), { readOnlyMode: true })),
+    serverAdapter: board,
+    options: { uiConfig: { miscLinks: [{ text: 'Durum / Status: yeniden kuyruk, duraklat / requeue, pause', url: '/status' }] } },
+  });
+  app.use('/admin/queues', auth, writesSameOrigin, board.getRouter());
   app.get('/', (_req, res) => res.redirect('/status'));
   app.use(opsRouter({ log: deps.log, web: deps.web, queues, status: deps.status, sweep: deps.sweep, auth }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
+  app.get('/readyz', async (req, res) => {
     const results = Object.fromEntries(
       await Promise.all([
         check('redis', () => queues.connection.ping()),
@@ -88,10 +83,18 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       ]),
     );
     const ready = Object.values(results).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+    const status = ready ? 'ready' : 'not ready';
+    // Error texts name hosts, databases and users: only for this machine or the admin.
+    if (exposed && !loggedIn(req)) return void res.status(ready ? 200 : 503).json({ status });
+    res.status(ready ? 200 : 503).json({ status, checks: results });
   });
   const metrics = createMetrics({ queues, queueNames, web: deps.web, prefix: config.redis.prefix, status: deps.status });
-  app.get('/metrics', async (_req, res) => {
+  app.get('/metrics', async (req, res) => {
+    if (exposed && !metricsReader(req) && !loggedIn(req)) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="mikrosync-metrics"');
+      res.status(401).send('metrics need METRICS_TOKEN (Authorization: Bearer) or the admin login');
+      return;
+    }
     try {
       res.setHeader('Content-Type', metrics.registry.contentType);
       res.send(await metrics.render());

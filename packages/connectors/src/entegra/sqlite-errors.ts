@@ -90,7 +90,12 @@ export async function withLockRetry<T>(
       if (!(err instanceof EntegraLockedError)) throw err;
       const waited = Date.now() - started;
       if (waited >= opts.lockWaitMs || hooks.signal?.aborted) {
-        throw new EntegraLockedError(`${err.message}; still locked after ${Math.round(waited / 1000)} s, the job will retry`, { cause: raw });
+        // Whether the queue retries depends on the attempts left, which this layer does not know.
+        throw new EntegraLockedError(
+          `${err.message}; still locked after ${Math.round(waited / 1000)} s. Fix: let Entegra finish its write; the queue retries while attempts remain, ` +
+            `then re-enqueue the job from the dead-letter queue; raise ENTEGRA_LOCK_WAIT_MS if Entegra often holds the file longer`,
+          { cause: raw },
+        );
       }
       hooks.onLocked?.(waited);
       await sleep(Math.min(pause, Math.max(opts.lockWaitMs - waited, 1)), hooks.signal);

@@ -3,7 +3,7 @@
  * Everything that can be wrong with the row itself fails here, before any ERP connection.
  */
 import { mikroDate, PermanentError, type RecordRef } from '@mikrosync/core';
-import { checkedCode } from '../mikro/rows.js';
+import { checkedCode, noteCut } from '../mikro/rows.js';
 import { COLLECTION_KINDS, PAYMENT_KINDS, type KindInfo } from './kinds.js';
 
 /** A `tahsilatlar` row as read from the web database (plus our optional extension columns). */
@@ -46,10 +46,15 @@ export interface ClassifiedCollection {
   series: string;
   requestedNumber: number | null;
   chequeNumber: string;
+  /** Notes cut to their Mikro column (spec rule 11), each naming the record: the worker logs them. */
+  warnings: string[];
 }
 
 const SERIES_WIDTH = 10;
 const CHEQUE_NUMBER_WIDTH = 20;
+/** Where the note (aciklama) lands: cha_aciklama of receipts; a customer note's sck_vdaire_no. */
+const NOTE_WIDTH = 40;
+const NOTE_OF_PROMISSORY_WIDTH = 20;
 
 function toDate(value: string | Date | null | undefined, what: string, record: RecordRef, timeZone: string): string | null {
   if (value === null || value === undefined || value === '') return null;
@@ -106,12 +111,22 @@ export function classifyCollection(row: WebCollection, timeZone: string): Classi
   const issue = toDate(row.duzenleme_tarihi, 'duzenleme_tarihi', record, timeZone);
 
   const chequeNumber = checkedCode(row.cek_no, CHEQUE_NUMBER_WIDTH, 'cheque/note number (cek_no)', record);
+  if (kind.name === 'tahsilat_cek' && !chequeNumber) {
+    throw new PermanentError(`${record.table} ${record.id}: a collection by cheque needs the cheque number (cek_no).`, {
+      record,
+      fix: 'enter the number printed on the cheque on the web',
+    });
+  }
   if (kind.endorsesCheque && !chequeNumber) {
     throw new PermanentError(`${record.table} ${record.id}: a payment by customer cheque needs the cheque number (cek_no).`, {
       record,
       fix: 'enter the number of the customer cheque being handed on, or choose a bank for an own-company cheque',
     });
   }
+  // Paper kinds other than a customer note write the cheque summary instead of the note.
+  const isPaper = kind.counterpart === 'portfolio' || kind.name === 'tediye_cek';
+  const noteWidth = kind.name === 'tahsilat_senet' ? NOTE_OF_PROMISSORY_WIDTH : isPaper ? undefined : NOTE_WIDTH;
+  const note: { warning?: string } = noteWidth === undefined ? {} : noteCut(row.aciklama, noteWidth, 'aciklama', record);
   const requested = row.tahsilat_sira_no === null || row.tahsilat_sira_no === undefined ? null : Number(row.tahsilat_sira_no);
   return {
     record,
@@ -123,5 +138,6 @@ export function classifyCollection(row: WebCollection, timeZone: string): Classi
     series: checkedCode(row.tahsilat_seri_no, SERIES_WIDTH, 'document series (tahsilat_seri_no)', record),
     requestedNumber: requested !== null && Number.isInteger(requested) && requested > 0 ? requested : null,
     chequeNumber,
+    warnings: note.warning ? [note.warning] : [],
   };
 }

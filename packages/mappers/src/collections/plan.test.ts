@@ -79,9 +79,45 @@ describe('classification of the web row', () => {
     [{ tahsilat_tarihi: '2025-02-30' }, /not a date/],
     [{ tahsilat_seri_no: 'ABCDEFGHIJK' }, /11 characters; Mikro allows 10/],
     [{ tediye_tipi: 'cek' }, /needs the cheque number/],
+    [{ tahsilat_tipi: 'cek', cek_no: '' }, /tahsilatlar w1: a collection by cheque needs the cheque number \(cek_no\).*Fix: enter the number/],
+    [{ tahsilat_tipi: 'cek', cek_no: '   ' }, /needs the cheque number/],
   ])('rejects %o permanently', (over, reason) => {
     const attempt = () => classifyCollection(row({ kasa_id: 'k', ...over } as Partial<WebCollection>), 'Europe/Istanbul');
     expect(attempt).toThrow(PermanentError);
     expect(attempt).toThrow(reason);
+  });
+});
+
+describe('notes longer than Mikro keeps (one rule with invoices: cut, with a warning naming the record)', () => {
+  it('a receipt note is cut to the 40 characters of cha_aciklama and reported', () => {
+    const web = row({ kasa_id: 'k', aciklama: 'A'.repeat(45) });
+    const c = classifyCollection(web, 'Europe/Istanbul');
+    expect(planCollection(c, web, refs(), stamp).header.insert.cha_aciklama).toBe('A'.repeat(40));
+    expect(c.warnings).toEqual([expect.stringMatching(/^tahsilatlar w1: the note \(aciklama\) is 45 characters; Mikro keeps 40, the rest is cut\. Fix: /)]);
+  });
+
+  it("a customer note's text is cut to the 20 characters of sck_vdaire_no and reported", () => {
+    const web = row({ tahsilat_tipi: 'senet', cek_no: 'S-1', aciklama: 'B'.repeat(25) });
+    const c = classifyCollection(web, 'Europe/Istanbul');
+    expect(planCollection(c, web, refs(), stamp).order?.insert.sck_vdaire_no).toBe('B'.repeat(20));
+    expect(c.warnings).toEqual([expect.stringMatching(/tahsilatlar w1: the note \(aciklama\) is 25 characters; Mikro keeps 20/)]);
+  });
+
+  it('a note that fits gives no warning', () => {
+    expect(classifyCollection(row({ kasa_id: 'k', aciklama: 'A'.repeat(40) }), 'Europe/Istanbul').warnings).toEqual([]);
+  });
+});
+
+describe("a customer note's debtor address", () => {
+  it('comes from banka_adi, which the web app fills, when borclu_adres is empty', () => {
+    const web = row({ tahsilat_tipi: 'senet', cek_no: 'S-9', banka_adi: 'Cumhuriyet Mh. 12', borclu_sehir: 'BURSA' });
+    const plan = planCollection(classifyCollection(web, 'Europe/Istanbul'), web, refs(), stamp);
+    expect(plan.order?.insert).toMatchObject({ sck_banka_adres1: 'Cumhuriyet Mh. 12', sck_hesapno_sehir: 'BURSA' });
+    expect(plan.header.insert.cha_aciklama).toBe('/S-9/Cumhuriyet Mh. 12//BURSA');
+  });
+
+  it('prefers borclu_adres when both are filled', () => {
+    const web = row({ tahsilat_tipi: 'senet', cek_no: 'S-9', banka_adi: 'Cumhuriyet Mh. 12', borclu_adres: 'Atatürk Cd. 5' });
+    expect(planCollection(classifyCollection(web, 'Europe/Istanbul'), web, refs(), stamp).order?.insert.sck_banka_adres1).toBe('Atatürk Cd. 5');
   });
 });

@@ -47,6 +47,14 @@ export interface CollectionPlan {
 
 const COLLECTION_TEXT_WIDTH = 40; // cha_aciklama of receipts (spec rule 11)
 
+/**
+ * A customer note's debtor address: our `borclu_adres` column, else `banka_adi`, the field the web
+ * app's form fills (the original sent it as the address).
+ */
+function debtorAddress(row: WebCollection): string {
+  return row.borclu_adres?.trim() || row.banka_adi?.trim() || '';
+}
+
 /** Mikro's cheque summary: '/no/bank/branch/account' (a note: '/no/address//city'). */
 function chequeSummary(parts: string[]): string {
   return `/${parts.join('/')}`;
@@ -75,7 +83,7 @@ export function planCollection(c: ClassifiedCollection, row: WebCollection, refs
       // A customer cheque carries bank/branch/account; a customer note the debtor's address and city.
       adres1: isPayment
         ? k.counterpart === 'bank' ? cut(refs.bank?.name, 50) : ''
-        : paperOfCustomer ? cut(isNote ? row.borclu_adres : row.banka_adi, 50) : '',
+        : paperOfCustomer ? cut(isNote ? debtorAddress(row) : row.banka_adi, 50) : '',
       adres2: paperOfCustomer && !isNote ? cut(row.sube_adi, 50) : '',
       sehir: paperOfCustomer ? cut(isNote ? row.borclu_sehir : row.hesap_no, 20) : '',
     };

@@ -3,7 +3,7 @@
  * closing, amounts, VAT, assortment grouping (spec 3.4, 3.7, 3.8; rules 5, 8–12). Pure.
  */
 import { mikroDate, PermanentError, type RecordRef } from '@mikrosync/core';
-import { checkedCode } from '../mikro/rows.js';
+import { checkedCode, noteCut } from '../mikro/rows.js';
 import type { Closing, InvoiceDoc, InvoiceLine, WebInvoice, WebInvoiceLine } from './types.js';
 
 const OPEN_ACCOUNT = new Set(['', 'vadeli', 'acik_hesap', 'açık hesap', 'acik hesap', 'veresiye', 'acikhesap', 'açıkhesap']);
@@ -13,7 +13,7 @@ const CASH = new Set(['nakit']);
 const PAPER = new Set(['cek', 'senet']);
 export const PAYMENT_VALUES = [...OPEN_ACCOUNT, ...CASH, ...BANK, ...PAPER].filter(Boolean);
 
-const HEADER_NOTE_WIDTH = 50;
+/** Notes land in sth_aciklama (a line's own note, else the document note). */
 const LINE_NOTE_WIDTH = 255;
 
 const num = (v: unknown): number => (v === null || v === undefined || v === '' ? 0 : Number(v));
@@ -41,7 +41,14 @@ function documentKind(w: WebInvoice): { kind: 'sales' | 'purchase'; isReturn: bo
   return { kind: 'purchase', isReturn: r.fatura_tipi === 'iade' || r.iade === true };
 }
 
-function lineOf(w: WebInvoice, l: WebInvoiceLine, index: number, vatPointer: (rate: number) => number | undefined, headerNotes: string): InvoiceLine {
+function lineOf(
+  w: WebInvoice,
+  l: WebInvoiceLine,
+  index: number,
+  vatPointer: (rate: number) => number | undefined,
+  headerNotes: string,
+  warnings: Set<string>,
+): InvoiceLine {
   const record = { table: w.source, id: String(w.row.id) };
   const lineNo = l.sira_no ?? index + 1;
   const where = `line ${lineNo} (${l.id})`;
@@ -70,10 +77,10 @@ function lineOf(w: WebInvoice, l: WebInvoiceLine, index: number, vatPointer: (ra
   if (discounts.some((d) => d < 0)) fail(record, `${where}: a discount is negative.`, 'correct the discounts on the web');
   const net = gross - discounts.reduce((a, b) => a + b, 0);
   const vatAmount = l.kdv_tutari === null || l.kdv_tutari === undefined ? round((net * vatRate) / 100, 2) : num(l.kdv_tutari);
-  const notes = (l.notlar ?? '').trim() || headerNotes;
-  if ([...notes].length > LINE_NOTE_WIDTH) {
-    fail(record, `${where}: the note is ${[...notes].length} characters; Mikro keeps ${LINE_NOTE_WIDTH}.`, 'shorten the note on the web');
-  }
+  const own = (l.notlar ?? '').trim();
+  const note = noteCut(own || headerNotes, LINE_NOTE_WIDTH, own ? `notlar of ${where}` : w.source === 'alislar' ? 'aciklama' : 'notlar', record);
+  if (note.warning) warnings.add(note.warning);
+  const notes = note.text;
   return {
     lineId: l.id,
     lineNo,
@@ -136,10 +143,8 @@ export function normalizeInvoice(w: WebInvoice, opts: NormalizeOptions): Invoice
     return fail(record, `document date "${String(rawDate)}" is not a date.`, 'enter the document date');
   }
   const headerNotes = String((w.source === 'alislar' ? r.aciklama : r.notlar) ?? '').trim();
-  if ([...headerNotes].length > HEADER_NOTE_WIDTH) {
-    fail(record, `the document note is ${[...headerNotes].length} characters; Mikro keeps ${HEADER_NOTE_WIDTH}.`, `shorten the note to ${HEADER_NOTE_WIDTH} characters on the web`);
-  }
-  const lines = mergeByStock(w.lines.map((l, i) => lineOf(w, l, i, opts.vatPointer, headerNotes)));
+  const warnings = new Set<string>();
+  const lines = mergeByStock(w.lines.map((l, i) => lineOf(w, l, i, opts.vatPointer, headerNotes, warnings)));
   const requested = r.fatura_sira_no === null || r.fatura_sira_no === undefined ? null : Number(r.fatura_sira_no);
   const headerDiscounts: InvoiceDoc['headerDiscounts'] =
     w.source === 'alislar'
@@ -163,5 +168,6 @@ export function normalizeInvoice(w: WebInvoice, opts: NormalizeOptions): Invoice
     headerDiscounts,
     headerNotes,
     lines,
+    warnings: [...warnings],
   };
 }

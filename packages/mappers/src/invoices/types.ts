@@ -75,4 +75,6 @@ export interface InvoiceDoc {
   headerDiscounts: [number, number, number, number, number, number];
   headerNotes: string;
   lines: InvoiceLine[];
+  /** Notes cut to their Mikro column (spec rule 11), each naming the record: the worker logs them. */
+  warnings: string[];
 }

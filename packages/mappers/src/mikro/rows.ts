@@ -66,6 +66,21 @@ export function cut(value: string | null | undefined, width: number): string {
 }
 
 /**
+ * The one rule for free-text notes (spec rule 11), collections and invoices alike: a note longer
+ * than its Mikro column is cut to the column, and the cut is reported (a warning naming the record,
+ * the field, its length and the width) for the worker to log. Codes are refused instead (below).
+ */
+export function noteCut(value: string | null | undefined, width: number, field: string, record: RecordRef): { text: string; warning?: string } {
+  const v = (value ?? '').trim();
+  const length = [...v].length;
+  if (length <= width) return { text: v };
+  return {
+    text: cut(v, width),
+    warning: `${record.table} ${record.id}: the note (${field}) is ${length} characters; Mikro keeps ${width}, the rest is cut. Fix: shorten the note on the web if the end matters`,
+  };
+}
+
+/**
  * A code or document key checked against its width: a longer value is a permanent error, because
  * cutting it could silently point at another record.
  */

@@ -66,6 +66,7 @@ export async function processCollection(job: RecordJob, ctx: WorkerContext): Pro
   }
 
   const c = classifyCollection(row, config.erp.timeZone);
+  for (const warning of c.warnings) log.warn({ table: TABLE, id }, warning);
   const codes = await resolveWebCodes(web, loaded!, c, log);
   const fingerprint = collectionFingerprint(row);
 

@@ -41,7 +41,7 @@ import type { WorkerContext } from '../../context.js';
 
 /** What the posted document is made of; a change to it after posting is an edit. */
 function fingerprint(doc: InvoiceDoc): string {
-  const { record: _r, requestedNumber: _n, series: _s, ...content } = doc;
+  const { record: _r, requestedNumber: _n, series: _s, warnings: _w, ...content } = doc;
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
@@ -112,9 +112,10 @@ export function invoiceProcessor(table: InvoiceTable) {
       return `deleted ERP document ${describe(posted)}`;
     }
 
-    if (loaded.lines.length === 0) throw new NotReadyError(`${table} ${id} has no lines yet`);
+    if (loaded.lines.length === 0) throw new NotReadyError(`${table} ${id} has no lines yet. Fix: add the lines on the web (or delete the empty header), then re-enqueue`);
     const web_: WebInvoice = { source: table, ...loaded, lines: loaded.lines as unknown as WebInvoiceLine[] };
     const doc = normalizeInvoice(web_, { timeZone: config.erp.timeZone, vatPointer });
+    for (const warning of doc.warnings) log.warn({ table, id }, warning);
     const print = fingerprint(doc);
 
     if (posted && posted.fingerprint === print) {
