@@ -109,7 +109,7 @@ async function idleRun(web: pg.Pool, cycles: number) {
   }
   // Baseline: the probe request alone (7 first pages in one batch), same client and limiter.
   const webhook = parseWebhookUrl(fake.url)!;
-  const redis = createRedis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const client = new BitrixClient({
     webhook,
     limiter: new BitrixLimiter(redis, { prefix: `${PREFIX}-baseline`, portal: webhook.portal, ratePerSecond: 2, burst: 50, operatingLimitSeconds: 480 }),
@@ -165,7 +165,7 @@ async function loadRun(web: pg.Pool, fake: FakeBitrix, burst: number, nodeFlags:
   fake.requests.length = 0;
   const child = worker(baseEnv(fake, { BITRIX_RATE_PER_SECOND: '2', BITRIX_RATE_BURST: String(burst) }), nodeFlags);
   const peak = watchMemory(child);
-  const redis = createRedis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const queues = new QueueRegistry(redis, { prefix: PREFIX, attempts: 1, backoffMs: 1000 });
   try {
     await new Promise((r) => setTimeout(r, 2500)); // worker start-up
