@@ -18,7 +18,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createLogger, loadConfig } from '@mikrosync/core';
 import { BitrixClient, BitrixLimiter, bitrixBatchCommand, createRedis, ensureDatabase, migrateWeb, parseWebhookUrl, QueueRegistry, runSqlFile, DEV_SQL } from '@mikrosync/connectors';
 import { BITRIX_INCREMENTAL_ENTITIES } from '@mikrosync/mappers';
@@ -60,7 +59,7 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 async function resetTarget(web: pg.Pool): Promise<void> {
   await web.query(`TRUNCATE bitrix.leads, bitrix.contacts, bitrix.companies, bitrix.deals, bitrix.activities, bitrix.tasks, bitrix.task_comments, bitrix.users, bitrix.departments`);
   await web.query(`DELETE FROM sync_state WHERE tablo_adi LIKE 'bitrix.%'`);
-  const redis = new Redis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const keys = await redis.keys(`${PREFIX}:*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
