@@ -36,10 +36,14 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('Redis Cluster (3 masters)', () => {
     redis = createRedis(t.config.redis);
   });
   afterAll(async () => {
-    await stopFleet(fleet ?? {});
-    redis?.disconnect();
-    await t?.cleanup();
-    await topology.stop();
+    try {
+      await fleet?.fleet.stop('SIGKILL');
+      await stopFleet(fleet ?? {});
+      redis?.disconnect();
+      await t?.cleanup();
+    } finally {
+      await topology.stop();
+    }
   });
 
   const mapped = async (id: string) => (await t.web.query('SELECT erp_recno FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0];

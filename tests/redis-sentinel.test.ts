@@ -20,11 +20,15 @@ let fleet: TestFleet | undefined;
 let worker: CliProcess | undefined;
 
 afterEach(async () => {
-  await worker?.stop();
-  await stopFleet(fleet ?? {});
-  await t?.cleanup();
-  await topology?.stop();
-  topology = t = fleet = worker = undefined;
+  // SIGKILL: the processes of a failed run must not outlive it, nor keep the Redis servers alive.
+  try {
+    await Promise.all([worker?.stop('SIGKILL'), fleet?.fleet.stop('SIGKILL')]);
+    await stopFleet(fleet ?? {});
+    await t?.cleanup();
+  } finally {
+    await topology?.stop();
+    topology = t = fleet = worker = undefined;
+  }
 });
 
 async function counts(t: TestEnv) {
