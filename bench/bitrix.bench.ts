@@ -18,7 +18,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Redis } from 'ioredis';
 import { createLogger, loadConfig } from '@mikrosync/core';
 import { BitrixClient, BitrixLimiter, bitrixBatchCommand, createRedis, ensureDatabase, migrateWeb, parseWebhookUrl, QueueRegistry, runSqlFile, DEV_SQL } from '@mikrosync/connectors';
 import { BITRIX_INCREMENTAL_ENTITIES } from '@mikrosync/mappers';
@@ -60,7 +59,7 @@ const fmt = (n: number, d = 1) => n.toFixed(d);
 async function resetTarget(web: pg.Pool): Promise<void> {
   await web.query(`TRUNCATE bitrix.leads, bitrix.contacts, bitrix.companies, bitrix.deals, bitrix.activities, bitrix.tasks, bitrix.task_comments, bitrix.users, bitrix.departments`);
   await web.query(`DELETE FROM sync_state WHERE tablo_adi LIKE 'bitrix.%'`);
-  const redis = new Redis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const keys = await redis.keys(`${PREFIX}:*`);
   if (keys.length) await redis.del(...keys);
   redis.disconnect();
@@ -109,7 +108,7 @@ async function idleRun(web: pg.Pool, cycles: number) {
   }
   // Baseline: the probe request alone (7 first pages in one batch), same client and limiter.
   const webhook = parseWebhookUrl(fake.url)!;
-  const redis = createRedis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const client = new BitrixClient({
     webhook,
     limiter: new BitrixLimiter(redis, { prefix: `${PREFIX}-baseline`, portal: webhook.portal, ratePerSecond: 2, burst: 50, operatingLimitSeconds: 480 }),
@@ -165,7 +164,7 @@ async function loadRun(web: pg.Pool, fake: FakeBitrix, burst: number, nodeFlags:
   fake.requests.length = 0;
   const child = worker(baseEnv(fake, { BITRIX_RATE_PER_SECOND: '2', BITRIX_RATE_BURST: String(burst) }), nodeFlags);
   const peak = watchMemory(child);
-  const redis = createRedis(REDIS);
+  const redis = createRedis({ url: REDIS });
   const queues = new QueueRegistry(redis, { prefix: PREFIX, attempts: 1, backoffMs: 1000 });
   try {
     await new Promise((r) => setTimeout(r, 2500)); // worker start-up

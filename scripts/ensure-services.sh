@@ -24,6 +24,9 @@ pg_up || { echo "PostgreSQL is not reachable on 127.0.0.1:5432" >&2; exit 1; }
 
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }
 if ! command -v redis-server >/dev/null; then echo "installing Redis"; apt_install redis-server; fi
+# The Redis topology tests start their own servers, sentinels (redis-server --sentinel) and a
+# cluster (redis-cli --cluster create): redis-cli comes with redis-tools.
+if ! command -v redis-cli >/dev/null; then echo "installing redis-tools"; apt_install redis-tools; fi
 if ! redis_up; then
   echo "starting Redis"
   as_root mkdir -p /var/lib/redis /var/log/redis

@@ -6,15 +6,14 @@
  * classifies, and answer shapes that match the fixtures.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import { createLogger } from '@mikrosync/core';
-import { BitrixClient, BitrixLimiter, BitrixMethodError, BitrixPortalError, bitrixBatchCommand, bitrixBatchRef, parseWebhookUrl } from '@mikrosync/connectors';
+import { BitrixClient, BitrixLimiter, BitrixMethodError, createRedis, type RedisConnection, BitrixPortalError, bitrixBatchCommand, bitrixBatchRef, parseWebhookUrl } from '@mikrosync/connectors';
 import { TEST_REDIS_URL } from './support/env.js';
 import { fixture, makeComment, makeLead, makeTask, startFakeBitrix, type FakeBitrix, type Rec } from './support/fake-bitrix/index.js';
 
 describe('fake Bitrix24 portal and REST client', () => {
   let fake: FakeBitrix;
-  let redis: Redis;
+  let redis: RedisConnection;
   let client: BitrixClient;
   const prefix = `mst_fake_${process.pid}`;
 
@@ -24,7 +23,7 @@ describe('fake Bitrix24 portal and REST client', () => {
     d.seed('leads', Array.from({ length: 120 }, (_, i) => makeLead(d.clock, i + 1, i, 120)));
     d.seed('tasks', [makeTask(d.clock, 7, 0, 1, 2)]);
     d.seedComments(7, [makeComment(d.clock, 900, 'first'), makeComment(d.clock, 901, 'second')]);
-    redis = new Redis(TEST_REDIS_URL);
+    redis = createRedis({ url: TEST_REDIS_URL });
     const webhook = parseWebhookUrl(fake.url)!;
     client = new BitrixClient({
       webhook,

@@ -7,10 +7,9 @@
  * a method before the portal refuses it.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { Redis } from 'ioredis';
 import type { Job } from 'bullmq';
 import { startWorkers } from '@mikrosync/workers';
-import { BitrixClient, BitrixLimiter, parseWebhookUrl } from '@mikrosync/connectors';
+import { BitrixClient, BitrixLimiter, createRedis, parseWebhookUrl } from '@mikrosync/connectors';
 import { createBitrixEnv, seedMany, type BitrixEnv } from './support/bitrix.js';
 import { waitFor } from './support/test-env.js';
 import { TEST_REDIS_URL } from './support/env.js';
@@ -98,7 +97,7 @@ describe('bitrix limits', () => {
     envs.push(b);
     b.fake.data.seed('users', seedMany(3, 1, (id) => makeUser(b.fake.data.clock, id)));
     const webhook = parseWebhookUrl(b.fake.url)!;
-    const processes = [new Redis(TEST_REDIS_URL), new Redis(TEST_REDIS_URL)].map((redis) => ({
+    const processes = [createRedis({ url: TEST_REDIS_URL }), createRedis({ url: TEST_REDIS_URL })].map((redis) => ({
       redis,
       client: new BitrixClient({
         webhook,

@@ -116,7 +116,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
     start(['worker', '--domain', 'collections'], erpDown);
     const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 7 });
     const { createRedis, DeadLetterQueue, QueueRegistry } = await import('@mikrosync/connectors');
-    const queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 200 });
+    const queues = new QueueRegistry(createRedis(t.config.redis), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 200 });
     cleanups.push(async () => {
       await queues.close();
       queues.connection.disconnect();

@@ -119,7 +119,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   copy?.remove();
-  const redis = createRedis(TEST_REDIS_URL);
+  const redis = createRedis({ url: TEST_REDIS_URL });
   for (const prefix of [name, SHOP_PREFIX]) {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
@@ -168,7 +168,7 @@ describe('npm run demo from a clone with nothing beside it', () => {
 
   it('a second run starts clean, and SIGINT to the npm process alone stops it', async () => {
     // Redis keeps the first run's jobs; add a dead letter as a failed previous run would leave.
-    const redis = createRedis(TEST_REDIS_URL);
+    const redis = createRedis({ url: TEST_REDIS_URL });
     const dlq = new DeadLetterQueue(new QueueRegistry(redis, { prefix: name, attempts: 1, backoffMs: 100 }));
     await dlq.add({ queue: 'collections', jobId: 'old', jobName: 'tahsilatlar', data: {}, reason: 'left by the previous run', attempts: 1, permanent: true, failedAt: new Date().toISOString() });
     expect(await dlq.count()).toBe(1);

@@ -80,7 +80,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations', () => {
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
     fleet = startCli(['start'], t.env);
-    queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
+    queues = new QueueRegistry(createRedis(t.config.redis), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
     await waitFor('status page up', async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok, 30_000);
   });
   afterAll(async () => {

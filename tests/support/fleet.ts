@@ -15,10 +15,17 @@ export interface TestFleet {
 /** Starts the fleet and resolves once its outbox listener has run LISTEN (not merely connected). */
 export async function startFleet(t: Pick<TestEnv, 'env' | 'config' | 'web'>): Promise<TestFleet> {
   const fleet = startCli(['start'], t.env);
-  const queues = new QueueRegistry(createRedis(t.env.REDIS_URL ?? ''), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
+  const redis = createRedis(t.config.redis);
+  redis.on('error', () => undefined); // reconnects by itself; a test that stops Redis expects these
+  const queues = new QueueRegistry(redis, { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
   const dlq = new DeadLetterQueue(queues);
   const listening = `SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener' AND datname = current_database() AND query LIKE 'LISTEN %'`;
-  await waitFor('fleet listening', async () => (await t.web.query(listening)).rowCount, 30_000);
+  await waitFor('fleet listening', async () => (await t.web.query(listening)).rowCount, 30_000).catch(async (err: Error) => {
+    await fleet.stop();
+    await queues.close();
+    redis.disconnect();
+    throw new Error(`${err.message}\n--- fleet output ---\n${fleet.output().slice(-4000)}`);
+  });
   return { fleet, queues, dlq };
 }
 

@@ -125,8 +125,8 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
     erpSql,
     async cleanup() {
       await Promise.allSettled([web.end(), erpSql.end(), erp.close()]);
-      const { Redis } = await import('ioredis');
-      const redis = new Redis(TEST_REDIS_URL);
+      const { createRedis } = await import('@mikrosync/connectors');
+      const redis = createRedis({ url: TEST_REDIS_URL });
       const keys = await redis.keys(`${name}:*`);
       if (keys.length) await redis.del(...keys);
       redis.disconnect();

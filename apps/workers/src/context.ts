@@ -1,5 +1,4 @@
 /** What a processor may use: connectors only, built once per process. */
-import type { Redis } from 'ioredis';
 import type { Config, Logger } from '@mikrosync/core';
 import {
   createErpClient,
@@ -8,6 +7,7 @@ import {
   DeadLetterQueue,
   QueueRegistry,
   type ErpClient,
+  type RedisConnection,
   type WebPool,
 } from '@mikrosync/connectors';
 
@@ -16,7 +16,7 @@ export interface WorkerContext {
   log: Logger;
   web: WebPool;
   erp: ErpClient;
-  redis: Redis;
+  redis: RedisConnection;
   queues: QueueRegistry;
   dlq: DeadLetterQueue;
   close(): Promise<void>;
@@ -25,7 +25,7 @@ export interface WorkerContext {
 export function createWorkerContext(config: Config, log: Logger): WorkerContext {
   const web = createWebPool(config.web, 'mikrosync-worker');
   const erp = createErpClient(config.erp);
-  const redis = createRedis(config.redis.url);
+  const redis = createRedis(config.redis);
   redis.on('error', (err) => log.debug({ err }, 'redis connection error'));
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   const dlq = new DeadLetterQueue(queues);

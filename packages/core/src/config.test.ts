@@ -46,7 +46,7 @@ describe('loadConfig with a minimal valid environment', () => {
   });
 
   it('applies the documented defaults', () => {
-    expect(config.redis).toEqual({ url: 'redis://127.0.0.1:6379', prefix: 'mikrosync' });
+    expect(config.redis).toMatchObject({ url: 'redis://127.0.0.1:6379', prefix: 'mikrosync', sentinel: undefined, cluster: undefined });
     expect(config.worker.attempts).toBe(3);
     expect(config.worker.concurrency).toBe(8);
     expect(config.worker.backoffMs).toBe(2000);

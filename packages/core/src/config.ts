@@ -6,6 +6,7 @@
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
+import { REDIS_ENV, redisConfig, redisConfigProblems, type RedisConfig } from './redis-config.js';
 
 const bool = (def: boolean) =>
   z
@@ -102,10 +103,7 @@ const envSchema = z.object({
   STOCK_TRANSFER_STH_EVRAKTIP: int(2, 0, 255),
 
   REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]+$/, { message: 'expected letters, digits, - or _' })
-    .default('mikrosync'),
+  ...REDIS_ENV,
 
   WORKER_CONCURRENCY: int(8, 1, 256),
   MAX_RETRY_COUNT: int(3, 1, 50),
@@ -316,7 +314,7 @@ export interface Config {
     /** Inter-depot slips: kinds on the web, and Mikro's codes (untraced, configurable). */
     transfer: { kinds: string[]; series: string; sthTip: number; sthCins: number; sthEvrakTip: number };
   };
-  redis: { url: string; prefix: string };
+  redis: RedisConfig;
   worker: {
     concurrency: number;
     attempts: number;
@@ -437,7 +435,7 @@ export interface Config {
 }
 
 /** Names of variables whose values must never appear in a log line or an error message. */
-export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'REDIS_URL', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL', 'METRICS_TOKEN'];
+export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL', 'METRICS_TOKEN'];
 
 /** Literal loopback names only: a name such as `127.evil.example` is a DNS name like any other. */
 export function isLoopbackHost(host: string): boolean {
@@ -507,6 +505,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `ADMIN_USER / ADMIN_PASSWORD: required when HTTP_HOST (${e.HTTP_HOST}) is not a loopback address: the dashboard and Bull Board would be open to the network`,
     );
   }
+  problems.push(...redisConfigProblems(cleaned));
   if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_PASSWORD.length < 8) problems.push('ADMIN_PASSWORD: expected at least 8 characters');
   if (problems.length || !parsed.success) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
@@ -552,7 +551,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         sthEvrakTip: e.STOCK_TRANSFER_STH_EVRAKTIP,
       },
     },
-    redis: { url: e.REDIS_URL, prefix: e.QUEUE_PREFIX },
+    redis: redisConfig(e),
     worker: {
       concurrency: e.WORKER_CONCURRENCY,
       attempts: e.MAX_RETRY_COUNT,

@@ -4,3 +4,4 @@ export * from './logger.js';
 export * from './queues.js';
 export * from './time.js';
 export * from './faults.js';
+export * from './redis-config.js';

@@ -27,6 +27,8 @@ const REDACT_PATHS = [
   'WEB_DATABASE_URL',
   'ERP_DATABASE_URL',
   'REDIS_URL',
+  'REDIS_PASSWORD',
+  'REDIS_SENTINEL_PASSWORD',
   'webhook',
   '*.webhook',
   'webhookUrl',

@@ -6,7 +6,7 @@ import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } f
 
 async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof createWebPool>, log: Logger) => Promise<T>): Promise<T> {
   const { config, log } = boot('mikrosync-dlq');
-  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   const web = createWebPool(config.web, 'mikrosync-dlq');
   try {

@@ -12,7 +12,7 @@ const REDIS_WAIT_MS = 5000;
 export async function runHealth(opts: { worker?: boolean; domain?: string }): Promise<void> {
   const { config } = boot('mikrosync-health');
   const host = hostname();
-  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => null, connectTimeout: REDIS_WAIT_MS, lazyConnect: true });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1, reconnect: false, connectTimeout: REDIS_WAIT_MS, lazyConnect: true });
   // The connection's own error (ECONNREFUSED, NOAUTH, ...) says more than the command's "Connection is closed".
   let connectionError: Error | undefined;
   redis.on('error', (err: Error) => (connectionError ??= err));

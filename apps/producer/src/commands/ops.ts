@@ -4,6 +4,7 @@ import {
   attachCaptureTriggers,
   createErpClient,
   createRedis,
+  readEvictionPolicy,
   createWebPool,
   migrateWeb,
   outboxCounts,
@@ -44,7 +45,7 @@ export async function runSetupErp(): Promise<void> {
 
 export async function runStatus(opts: { json?: boolean }): Promise<void> {
   const { config } = boot('mikrosync-status');
-  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   const web = createWebPool(config.web, 'mikrosync-status');
   try {
@@ -95,12 +96,17 @@ export async function runTestConnection(): Promise<void> {
     return 'reachable';
   });
   await erp.close();
-  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1, reconnect: false });
   await report('redis', async () => {
     const info = await redis.info('server');
-    const policy = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    const policy = await readEvictionPolicy(redis);
     const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
-    const note = policy[1] && policy[1] !== 'noeviction' ? ` (WARNING: maxmemory-policy ${policy[1]}; use noeviction or jobs can vanish)` : '';
+    const note =
+      policy === 'unknown'
+        ? ' (maxmemory-policy unknown: CONFIG GET refused; make sure it is noeviction, or jobs can vanish)'
+        : policy !== 'noeviction'
+          ? ` (WARNING: maxmemory-policy ${policy}; use noeviction or jobs can vanish)`
+          : '';
     return `Redis ${version}${note}`;
   });
   redis.disconnect();

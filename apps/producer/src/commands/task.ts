@@ -26,10 +26,10 @@ export async function runTask(domain: string, task: string, opts: { wait?: boole
     process.exitCode = 2;
     return;
   }
-  const redis = createRedis(config.redis.url, { maxRetriesPerRequest: 1 });
+  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   // QueueEvents does not close a connection it was given: kept here so the process can exit.
-  const eventsRedis = opts.wait ? createRedis(config.redis.url) : undefined;
+  const eventsRedis = opts.wait ? createRedis(config.redis) : undefined;
   const events = eventsRedis ? new QueueEvents(queueForDomain(domain as Domain), { connection: eventsRedis, prefix: config.redis.prefix }) : undefined;
   try {
     if (events) await events.waitUntilReady();

@@ -13,7 +13,7 @@
  * - Operating time: the `operating` seconds each answer reports per method. A method at 80 % of
  *   its budget, or refused with OPERATION_TIME_LIMIT, is paused until its `operating_reset_at`.
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/connection.js';
 
 const ACQUIRE = `
 local t = redis.call('TIME')
@@ -77,7 +77,7 @@ export function rateLimitMetricsKey(prefix: string): string {
 
 export type BitrixSlot = { ok: true; waitedMs: number } | { ok: false; method: string; untilMs: number };
 
-type RedisWithScripts = Redis & {
+type RedisWithScripts = RedisConnection & {
   bitrixAcquire(...args: (string | number)[]): Promise<[number, number, number]>;
   bitrixPenalize(...args: (string | number)[]): Promise<number>;
 };
@@ -104,7 +104,7 @@ export class BitrixLimiter {
   readonly burst: number;
 
   constructor(
-    redis: Redis,
+    redis: RedisConnection,
     readonly settings: BitrixLimiterSettings,
   ) {
     this.redis = redis as RedisWithScripts;
@@ -112,6 +112,8 @@ export class BitrixLimiter {
       redis.defineCommand('bitrixAcquire', { lua: ACQUIRE });
       redis.defineCommand('bitrixPenalize', { numberOfKeys: 1, lua: PENALIZE });
     }
+    // ACQUIRE reads the bucket and the method keys in one script: every key starts with the prefix,
+    // a hash tag in cluster mode (`{shop}`), so they share one slot.
     this.bucketKey = `${settings.prefix}:bitrix:${settings.portal}:bucket`;
     this.burst = Math.max(1, settings.burst - Math.max(1, Math.ceil(settings.ratePerSecond * 0.25)));
   }

@@ -4,7 +4,7 @@
  * A second cycle (the schedule firing during a long first load) finds the lock taken and skips.
  */
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/connection.js';
 
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
@@ -13,7 +13,7 @@ export interface BitrixCycleLock {
   release(): Promise<void>;
 }
 
-export async function acquireBitrixCycleLock(redis: Redis, key: string, ttlMs = 60_000): Promise<BitrixCycleLock | undefined> {
+export async function acquireBitrixCycleLock(redis: RedisConnection, key: string, ttlMs = 60_000): Promise<BitrixCycleLock | undefined> {
   const token = randomUUID();
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return undefined;

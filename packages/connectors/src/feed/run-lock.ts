@@ -4,7 +4,7 @@
  * random token (SET NX PX); released only by its owner; expires by itself if the owner dies.
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from '../queue/connection.js';
 
 const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
@@ -13,7 +13,7 @@ export interface RunLock {
 }
 
 /** The lock, or undefined when another run holds it. */
-export async function tryRunLock(redis: Redis, key: string, ttlMs: number): Promise<RunLock | undefined> {
+export async function tryRunLock(redis: RedisConnection, key: string, ttlMs: number): Promise<RunLock | undefined> {
   const token = randomBytes(12).toString('hex');
   const ok = await redis.set(key, token, 'PX', ttlMs, 'NX');
   if (ok !== 'OK') return undefined;

@@ -1,15 +1,88 @@
-/** Redis connections for BullMQ. */
-import { Redis, type RedisOptions } from 'ioredis';
+/**
+ * The one place Redis connections are made, for BullMQ and for our own keys: a single server
+ * (REDIS_URL), the master a set of sentinels names (REDIS_SENTINELS), or a Cluster
+ * (REDIS_CLUSTER_NODES).
+ */
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { RedisConfig } from '@mikrosync/core';
+
+/** A connection to whichever topology is configured; BullMQ and our scripts accept both. */
+export type RedisConnection = Redis | Cluster;
+
+/** The Redis part of the configuration; a bare `{ url }` is one server. */
+export type RedisTarget = Pick<RedisConfig, 'url'> & Partial<Pick<RedisConfig, 'username' | 'password' | 'sentinel' | 'cluster'>>;
+
+export interface RedisConnectOptions {
+  /**
+   * Default null: a command waits through a Redis restart or a failover instead of failing, so that
+   * no job is lost while Redis is away (BullMQ requires it for workers). One-shot commands of the
+   * CLI set a small number to fail instead of hanging.
+   */
+  maxRetriesPerRequest?: number | null;
+  /** false: give up after the first failed connection (test-connection reports it at once). */
+  reconnect?: boolean;
+  /** Milliseconds to wait for a connection before giving up (ioredis' connectTimeout). */
+  connectTimeout?: number;
+  /** Connect on the first command or on connect(), not at once. */
+  lazyConnect?: boolean;
+}
+
+const backoff = (times: number) => Math.min(200 * 2 ** Math.min(times, 6), 5000);
+
+// After a failover the old master may come back as a replica while a connection still points at
+// it: writes then fail with READONLY. Reconnecting asks the sentinels for the new master, and the
+// failed command is sent again there.
+const reconnectOnReadonly = (err: Error) => (err.message.startsWith('READONLY') ? 2 : false);
+
+export function createRedis(target: RedisTarget, opts: RedisConnectOptions = {}): RedisConnection {
+  const retry = opts.reconnect === false ? () => null : backoff;
+  const common: RedisOptions = {
+    maxRetriesPerRequest: opts.maxRetriesPerRequest === undefined ? null : opts.maxRetriesPerRequest,
+    enableReadyCheck: true,
+    retryStrategy: retry,
+    ...(opts.connectTimeout === undefined ? {} : { connectTimeout: opts.connectTimeout }),
+    ...(opts.lazyConnect === undefined ? {} : { lazyConnect: opts.lazyConnect }),
+  };
+  if (target.cluster) {
+    return new Cluster(target.cluster.nodes, {
+      redisOptions: { ...common, username: target.username, password: target.password },
+      clusterRetryStrategy: retry,
+      ...(opts.lazyConnect === undefined ? {} : { lazyConnect: opts.lazyConnect }),
+      // A MOVED answer during a resharding or failover refreshes the slot map; a node that is down
+      // is retried by the cluster client, not reported as a failed job.
+      retryDelayOnFailover: 200,
+      retryDelayOnClusterDown: 500,
+      retryDelayOnTryAgain: 200,
+    });
+  }
+  if (target.sentinel) {
+    return new Redis({
+      ...common,
+      sentinels: target.sentinel.nodes,
+      name: target.sentinel.name,
+      sentinelPassword: target.sentinel.password,
+      username: target.username,
+      password: target.password,
+      sentinelRetryStrategy: retry,
+      // Sentinels announce +switch-master: connections move to the new master without waiting
+      // for the old one's socket to time out.
+      failoverDetector: true,
+      reconnectOnError: reconnectOnReadonly,
+    });
+  }
+  return new Redis(target.url, { ...common, reconnectOnError: reconnectOnReadonly });
+}
 
 /**
- * BullMQ needs `maxRetriesPerRequest: null` on blocking connections: a command must wait through
- * a Redis restart instead of failing, so that no job is lost while Redis is away.
+ * The server's maxmemory-policy, or "unknown" where CONFIG GET is refused (managed Redis services
+ * often disable CONFIG); the caller warns either way unless it is noeviction.
  */
-export function createRedis(url: string, overrides: RedisOptions = {}): Redis {
-  return new Redis(url, {
-    maxRetriesPerRequest: null,
-    enableReadyCheck: true,
-    retryStrategy: (times) => Math.min(200 * 2 ** Math.min(times, 6), 5000),
-    ...overrides,
-  });
+export async function readEvictionPolicy(redis: RedisConnection): Promise<string> {
+  try {
+    const answer = (await redis.config('GET', 'maxmemory-policy')) as unknown;
+    const flat = Array.isArray(answer) ? answer : [];
+    return typeof flat[1] === 'string' && flat[1] ? flat[1] : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -4,7 +4,7 @@
  * process', so an edge worker on a machine whose clock is off is judged like the others; one key,
  * so no SCAN (it works the same on a Redis Cluster).
  */
-import type { Redis } from 'ioredis';
+import type { RedisConnection as Redis } from './connection.js';
 
 export interface WorkerBeat {
   host: string;

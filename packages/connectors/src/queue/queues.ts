@@ -2,7 +2,7 @@
  * BullMQ queues by name, the dead-letter queue and its operations (list, show, requeue, purge).
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { RedisConnection } from './connection.js';
 import { DEAD_LETTER_QUEUE, type DeadLetter } from '@mikrosync/core';
 
 export interface QueueSettings {
@@ -15,7 +15,7 @@ export class QueueRegistry {
   private readonly queues = new Map<string, Queue>();
 
   constructor(
-    readonly connection: Redis,
+    readonly connection: RedisConnection,
     readonly settings: QueueSettings,
   ) {}
 
