@@ -58,7 +58,7 @@ export async function runWorker(domainOption: string | undefined): Promise<void>
 /** Sweeps the outbox now; with --wait, shows progress until nothing is pending or enqueued. */
 export async function runSweep(opts: { wait?: boolean; timeout?: string }): Promise<void> {
   const { config, log } = boot('mikrosync-sweep');
-  const producer = await startProducer(config, log, { http: false });
+  const producer = await startProducer(config, log, { oneOff: true });
   try {
     const n = await producer.relay.sweepNow();
     process.stdout.write(`enqueued ${n} outbox event(s)\n`);
