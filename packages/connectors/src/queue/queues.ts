@@ -9,6 +9,8 @@ export interface QueueSettings {
   prefix: string;
   attempts: number;
   backoffMs: number;
+  /** For read-only commands (status, dlq list): looking at a queue writes nothing, not even its meta key. */
+  readOnly?: boolean;
 }
 
 export class QueueRegistry {
@@ -22,7 +24,12 @@ export class QueueRegistry {
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.settings.prefix, defaultJobOptions: this.defaultJobOptions() });
+      q = new Queue(name, {
+        connection: this.connection,
+        prefix: this.settings.prefix,
+        defaultJobOptions: this.defaultJobOptions(),
+        ...(this.settings.readOnly ? { skipMetasUpdate: true } : {}),
+      });
       q.on('error', () => {
         /* connection errors are retried by ioredis; health checks report them */
       });
@@ -45,6 +52,20 @@ export class QueueRegistry {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
+}
+
+/**
+ * Whether anything of a fleet lives under `prefix` (a queue, a schedule, a dead letter): false tells
+ * an operator that QUEUE_PREFIX or REDIS_URL points elsewhere. SCAN only: writes nothing.
+ */
+export async function prefixHasKeys(redis: Redis, prefix: string): Promise<boolean> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    if (keys.length) return true;
+    cursor = next;
+  } while (cursor !== '0');
+  return false;
 }
 
 export interface DeadLetterEntry extends DeadLetter {
