@@ -28,9 +28,10 @@ function lazy<M extends keyof typeof MODULES, A extends unknown[]>(module: M, pi
 const program = new Command('mikrosync')
   .description('Queue-based sync between Mikro ERP, the web app, Entegra and Bitrix24')
   .version(version, '-V, --version')
-  .option('--env-file <path>', 'read the settings from this file instead of .env (env MIKROSYNC_ENV_FILE)')
+  // Not `--env-file`: Node takes that flag for itself wherever it appears on the command line.
+  .option('--env <path>', 'read the settings from this env file instead of .env (env MIKROSYNC_ENV_FILE)')
   .hook('preAction', (cmd) => {
-    const envFile = cmd.opts<{ envFile?: string }>().envFile;
+    const envFile = cmd.opts<{ env?: string }>().env;
     if (envFile) process.env.MIKROSYNC_ENV_FILE = envFile;
   });
 

@@ -12,10 +12,10 @@ import { startupConfigProblems } from '@mikrosync/workers';
  */
 export type ProcessRole = 'service' | 'command';
 
-/** The env file: `--env-file PATH` (which sets MIKROSYNC_ENV_FILE) or MIKROSYNC_ENV_FILE, else `.env` when present. */
+/** The env file: `--env PATH` (which sets MIKROSYNC_ENV_FILE) or MIKROSYNC_ENV_FILE, else `.env` when present. */
 function loadEnvFile(): void {
   const given = process.env.MIKROSYNC_ENV_FILE;
-  if (given && !existsSync(given)) throw new ConfigError(`MIKROSYNC_ENV_FILE / --env-file: no file ${given}`);
+  if (given && !existsSync(given)) throw new ConfigError(`MIKROSYNC_ENV_FILE / --env: no file ${given}`);
   // Variables already set in the environment win over the file, as with `.env`.
   loadDotenv({ quiet: true, path: given || '.env' });
 }

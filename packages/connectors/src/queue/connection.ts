@@ -43,8 +43,10 @@ export async function connectRedisForCommand(url: string, opts: { timeoutMs?: nu
     maxRetriesPerRequest: opts.blocking ? null : 1,
     retryStrategy: () => null,
   });
-  // Errors after the connection is up reach the command that issued them; this keeps ioredis quiet.
-  redis.on('error', () => undefined);
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than the "Connection is closed"
+  // that connect() rejects with; later errors reach the command that issued them.
+  let socketError: Error | undefined;
+  redis.on('error', (err: Error) => (socketError ??= err));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -56,7 +58,8 @@ export async function connectRedisForCommand(url: string, opts: { timeoutMs?: nu
     return redis;
   } catch (err) {
     redis.disconnect();
-    const reason = scrubSecrets(err instanceof Error ? err.message : String(err));
+    const cause = socketError ?? err;
+    const reason = scrubSecrets(cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
     throw new RedisUnreachableError(`Redis at ${redisAddress(url)} (REDIS_URL) is unreachable: ${reason}. Start Redis or correct REDIS_URL.`);
   } finally {
     clearTimeout(timer);
