@@ -181,7 +181,9 @@ describe('operator commands', () => {
     const { runCli } = await import('./support/processes.js');
     const res = await runCli(['status', '--json'], t.env);
     expect(res.code, res.output).toBe(0);
-    const status = JSON.parse(res.output) as { queues: Record<string, { waiting: number; workers: number }>; outbox: Record<string, number> };
+    // A fresh prefix: the note saying so comes first (stderr), then the JSON.
+    expect(res.output).toMatch(/has no queues, no workers and no schedules under QUEUE_PREFIX/);
+    const status = JSON.parse(res.output.slice(res.output.indexOf('{'))) as { queues: Record<string, { waiting: number; workers: number }>; outbox: Record<string, number> };
     expect(status.queues.collections).toMatchObject({ waiting: 0, workers: 0 });
     expect(status.outbox).toEqual({ pending: 0, enqueued: 0, done: 0, failed: 0 });
   });
