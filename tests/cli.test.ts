@@ -255,6 +255,7 @@ describe('test-connection', () => {
       await new Promise((r) => proc.once('exit', r));
     });
     const own = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
+    own.on('error', () => undefined);
     await waitFor('own redis up', async () => (await own.connect().then(() => own.ping()).catch(() => undefined)) === 'PONG', 10_000);
     own.disconnect();
     const r = await runWithin(['test-connection'], { ...t.env, REDIS_URL: `redis://127.0.0.1:${port}` });

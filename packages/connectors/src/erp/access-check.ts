@@ -3,7 +3,7 @@
  * our ledger, and the rights the fleet needs (read the tables, insert the documents, create our own
  * table). A database without the Mikro tables, or a login without the rights, answers a ping too.
  */
-import type { ErpClient } from './client.js';
+import type { ErpTx } from './client.js';
 import { dialectPart, sql } from './sql.js';
 import { LEDGER_TABLE } from './ledger.js';
 
@@ -27,7 +27,7 @@ interface TableAccess {
   canInsert: boolean;
 }
 
-async function tableAccess(erp: ErpClient, table: string): Promise<TableAccess> {
+async function tableAccess(erp: ErpTx, table: string): Promise<TableAccess> {
   const stmt = sql`${dialectPart(
     sql`SELECT CASE WHEN OBJECT_ID(${`dbo.${table}`}) IS NULL THEN 0 ELSE 1 END AS present, HAS_PERMS_BY_NAME(${`dbo.${table}`}, 'OBJECT', 'SELECT') AS can_read, HAS_PERMS_BY_NAME(${`dbo.${table}`}, 'OBJECT', 'INSERT') AS can_insert`,
     sql`SELECT to_regclass(${`"${table}"`}) IS NOT NULL AS present,
@@ -38,7 +38,7 @@ async function tableAccess(erp: ErpClient, table: string): Promise<TableAccess> 
   return { present: Boolean(Number(row?.present)), canRead: Boolean(Number(row?.can_read)), canInsert: Boolean(Number(row?.can_insert)) };
 }
 
-async function canCreateTable(erp: ErpClient): Promise<boolean> {
+async function canCreateTable(erp: ErpTx): Promise<boolean> {
   const [row] = await erp.query<{ can_create: unknown }>(
     sql`${dialectPart(
       sql`SELECT CASE WHEN HAS_PERMS_BY_NAME(DB_NAME(), 'DATABASE', 'CREATE TABLE') = 1 AND HAS_PERMS_BY_NAME(SCHEMA_NAME(), 'SCHEMA', 'ALTER') = 1 THEN 1 ELSE 0 END AS can_create`,
@@ -49,7 +49,7 @@ async function canCreateTable(erp: ErpClient): Promise<boolean> {
 }
 
 /** Everything missing, one line each naming the table or right and the fix; empty when all is there. */
-export async function erpAccessProblems(erp: ErpClient): Promise<string[]> {
+export async function erpAccessProblems(erp: ErpTx): Promise<string[]> {
   const problems: string[] = [];
   const missing: string[] = [];
   const noRead: string[] = [];
