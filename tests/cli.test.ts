@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEV_SQL, dropDatabase, ensureDatabase, runSqlFile } from '@mikrosync/connectors';
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 import { dbUrl, TEST_REDIS_URL } from './support/env.js';
@@ -25,7 +25,7 @@ let redis: Redis;
 const cleanups: (() => Promise<unknown>)[] = [];
 
 /** Runs a command; a process still running after `ms` is killed (code null): the bug "it hangs". */
-async function runWithin(args: string[], env: Record<string, string>, ms = 60_000): Promise<{ code: number | null; output: string; ms: number }> {
+async function runWithin(args: string[], env: Record<string, string>, ms = 150_000): Promise<{ code: number | null; output: string; ms: number }> {
   const started = Date.now();
   const p = startCli(args, env);
   const timer = setTimeout(() => p.child.kill('SIGKILL'), ms);
@@ -58,6 +58,9 @@ function freePort(): Promise<number> {
 }
 
 const jsonLogLine = /^\{"level":/m;
+
+// Each test starts several CLI processes (tsx): on a loaded machine that alone takes tens of seconds.
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 120_000 });
 
 beforeAll(async () => {
   t = await createTestEnv();
@@ -93,7 +96,7 @@ describe('mikrosync run', () => {
   });
 
   it('--wait says that no worker is consuming the queue after a few seconds, and keeps the job queued', async () => {
-    const r = await runWithin(['run', 'catalog', 'sync', '--wait'], t.env, 90_000);
+    const r = await runWithin(['run', 'catalog', 'sync', '--wait'], t.env);
     expect(r.code, r.output).toBe(1);
     expect(r.output).toMatch(/no worker is consuming catalog: job \S+ stays queued and runs when one starts \(mikrosync worker --domain catalog\)/);
     const queue = new Redis(TEST_REDIS_URL);
@@ -133,9 +136,7 @@ describe('with Redis down', () => {
 describe('read-only commands', () => {
   it('create no Redis key and say when their prefix holds no fleet', async () => {
     const env = { ...t.env, QUEUE_PREFIX: `${t.config.redis.prefix}_empty` };
-    const status = await runWithin(['status'], env);
-    const json = await runWithin(['status', '--json'], env);
-    const dlq = await runWithin(['dlq', 'list'], env);
+    const [status, json, dlq] = await Promise.all([runWithin(['status'], env), runWithin(['status', '--json'], env), runWithin(['dlq', 'list'], env)]);
     for (const r of [status, json, dlq]) {
       expect(r.code, r.output).toBe(0);
       expect(r.output).toContain(`has no queues, no workers and no schedules under QUEUE_PREFIX "${env.QUEUE_PREFIX}"`);
