@@ -110,7 +110,7 @@ describe('mikrosync run', () => {
   it('--wait --keep-waiting keeps waiting after saying so', async () => {
     const p = startCli(['run', 'xml', 'feed', '--wait', '--keep-waiting'], t.env);
     cleanups.push(() => p.stop('SIGKILL'));
-    await waitFor('the note', async () => /no worker is consuming xml yet .*waiting up to 3600 s/.test(p.output()), 90_000);
+    await waitFor('the note', async () => /no worker is consuming xml yet .*waiting up to 3600 s/.test(p.output()), 150_000);
     await new Promise((r) => setTimeout(r, 1000));
     expect(p.child.exitCode).toBeNull();
     await p.stop('SIGKILL');
