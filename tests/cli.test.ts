@@ -255,9 +255,10 @@ describe('test-connection', () => {
       proc.kill('SIGKILL');
       await new Promise((r) => proc.once('exit', r));
     });
-    const own = new Redis(port, '127.0.0.1', { lazyConnect: true, retryStrategy: () => 50 });
+    // Reconnects every 50 ms until the server is up; a PING waits for that.
+    const own = new Redis(port, '127.0.0.1', { retryStrategy: () => 50 });
     own.on('error', () => undefined);
-    await waitFor('own redis up', async () => (await own.connect().then(() => own.ping()).catch(() => undefined)) === 'PONG', 10_000);
+    await waitFor('own redis up', async () => (await own.ping()) === 'PONG', 30_000);
     own.disconnect();
     const r = await runWithin(['test-connection'], { ...t.env, REDIS_URL: `redis://127.0.0.1:${port}` });
     expect(r.code, r.output).toBe(0);
