@@ -9,7 +9,7 @@ import { ConfigError, HOUSEKEEPING_QUEUE, loadConfig } from '@mikrosync/core';
 import { applySchedules, startProducer, startHttpServer, type RunningProducer } from '@mikrosync/producer';
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData } from './support/seed.js';
-import { startCli } from './support/processes.js';
+import { runCli, startCli } from './support/processes.js';
 
 describe('producer HTTP, schedules and shutdown', () => {
   let t: TestEnv;
@@ -40,22 +40,57 @@ describe('producer HTTP, schedules and shutdown', () => {
     expect(names).toEqual(expect.arrayContaining(['collections', 'dead-letter', HOUSEKEEPING_QUEUE]));
   });
 
-  it('schedules Entegra and Bitrix24 only when they are configured', async () => {
+  it('turns a schedule on or off by its own SCHEDULE_* setting, not by the producer machine\'s worker settings', async () => {
     const keys = async (queue: string) => (await producer.queues.get(queue).getJobSchedulers()).map((s) => s.key);
     expect(await keys('catalog')).toEqual(['catalog-sync']);
-    // Not configured here: a job every few minutes could only reach the dead-letter queue.
+    // Entegra and Bitrix24 are not configured on this (producer) machine: their workers may run
+    // elsewhere, so the schedules stay.
     expect(t.config.entegra.dbPath).toBeUndefined();
     expect(t.config.bitrix.webhookUrl).toBeFalsy();
-    expect(await keys('entegra')).toEqual([]);
-    expect(await keys('bitrix')).toEqual([]);
-    const configured = loadConfig({ ...t.env, ENTEGRA_DB_PATH: '/srv/entegra/db.s3db', BITRIX_WEBHOOK_URL: 'https://firma.bitrix24.com.tr/rest/1/abc123def456/' });
-    await applySchedules(producer.queues, configured, t.log);
     expect(await keys('entegra')).toEqual(['entegra-sync']);
     expect(await keys('bitrix')).toEqual(['bitrix-cycle']);
-    // The setting removed again: so is the schedule.
-    await applySchedules(producer.queues, t.config, t.log);
+    // Empty and `off` turn them off.
+    await applySchedules(producer.queues, loadConfig({ ...t.env, SCHEDULE_ENTEGRA: '', SCHEDULE_BITRIX: 'off' }), t.log);
     expect(await keys('entegra')).toEqual([]);
     expect(await keys('bitrix')).toEqual([]);
+    expect(await keys('catalog')).toEqual(['catalog-sync']);
+    await applySchedules(producer.queues, t.config, t.log);
+    expect(await keys('entegra')).toEqual(['entegra-sync']);
+  });
+
+  it('a one-off command run from a shell with other settings leaves the fleet\'s schedules alone', async () => {
+    const keys = async (queue: string) => (await producer.queues.get(queue).getJobSchedulers()).map((s) => s.key);
+    const shell = { ...t.env, SCHEDULE_CATALOG: '', SCHEDULE_ENTEGRA: '', SCHEDULE_BITRIX: '', SCHEDULE_HOUSEKEEPING: '' };
+    const sweep = await runCli(['sweep', '--wait', '--timeout', '20'], shell);
+    expect(sweep.code, sweep.output).toBe(0);
+    expect(sweep.output).toMatch(/enqueued \d+ outbox event/);
+    expect(await keys('catalog')).toEqual(['catalog-sync']);
+    expect(await keys('entegra')).toEqual(['entegra-sync']);
+    expect(await keys('bitrix')).toEqual(['bitrix-cycle']);
+    expect(await keys(HOUSEKEEPING_QUEUE)).toEqual(['housekeeping-purge-outbox']);
+  });
+
+  it('a scheduled Entegra or Bitrix24 run on a worker without its setting is skipped, not dead-lettered', async () => {
+    const worker = startCli(['worker', '--domain', 'entegra,bitrix'], t.env);
+    try {
+      for (const [domain, task] of [['entegra', 'sync'], ['bitrix', 'cycle']] as const) {
+        await producer.queues.get(domain).add(`${domain}:${task}`, { kind: 'task', task, requestedBy: 'schedule' }, { jobId: `scheduled-${domain}` });
+      }
+      const runs = await waitFor('both scheduled runs finished', async () => {
+        // By job id: the fleet's real schedules may fire during the test too.
+        const r = await t.web.query(`SELECT flow, status, summary FROM sync_runs WHERE job_id IN ('scheduled-entegra', 'scheduled-bitrix') AND status <> 'running' ORDER BY flow`);
+        return r.rows.length === 2 ? r.rows : undefined;
+      }, 60_000).catch((err: Error) => {
+        throw new Error(`${err.message}\n${worker.output()}`);
+      });
+      expect(runs).toEqual([
+        { flow: 'bitrix', status: 'succeeded', summary: 'skipped: BITRIX_WEBHOOK_URL is not set' },
+        { flow: 'entegra', status: 'succeeded', summary: 'skipped: ENTEGRA_DB_PATH is not set' },
+      ]);
+      expect((await producer.queues.get('dead-letter').getJobCounts('waiting')).waiting).toBe(0);
+    } finally {
+      await worker.stop();
+    }
   });
 
   it('refuses to listen on a non-loopback address without credentials', async () => {
@@ -112,13 +147,18 @@ describe('producer HTTP, schedules and shutdown', () => {
 
   it('a worker stops on SIGTERM within the shutdown timeout and exits cleanly', async () => {
     const worker = startCli(['worker', '--domain', 'collections'], { ...t.env, LOG_LEVEL: 'info' });
-    await waitFor('worker started', async () => /workers started/.test(worker.output()), 20_000);
-    const sent = Date.now();
-    worker.child.kill('SIGTERM');
-    const { code } = await worker.exited;
-    expect(code).toBe(0);
-    expect(Date.now() - sent).toBeLessThan(Number(t.env.SHUTDOWN_TIMEOUT_MS) + 2000);
-    expect(worker.output()).toMatch(/shutting down/);
+    try {
+      // Start-up from source takes long on a loaded machine; the bound under test is the shutdown.
+      await waitFor('worker started', async () => /workers started/.test(worker.output()), 60_000);
+      const sent = Date.now();
+      worker.child.kill('SIGTERM');
+      const { code } = await worker.exited;
+      expect(code).toBe(0);
+      expect(Date.now() - sent).toBeLessThan(Number(t.env.SHUTDOWN_TIMEOUT_MS) + 2000);
+      expect(worker.output()).toMatch(/shutting down/);
+    } finally {
+      await worker.stop('SIGKILL');
+    }
   });
 });
 
@@ -147,7 +187,9 @@ describe('operator commands', () => {
     const { runCli } = await import('./support/processes.js');
     const res = await runCli(['status', '--json'], t.env);
     expect(res.code, res.output).toBe(0);
-    const status = JSON.parse(res.output) as { queues: Record<string, { waiting: number; workers: number }>; outbox: Record<string, number> };
+    // A fresh prefix: the note saying so comes first (stderr), then the JSON.
+    expect(res.output).toMatch(/has no queues, no workers and no schedules under QUEUE_PREFIX/);
+    const status = JSON.parse(res.output.slice(res.output.indexOf('{'))) as { queues: Record<string, { waiting: number; workers: number }>; outbox: Record<string, number> };
     expect(status.queues.collections).toMatchObject({ waiting: 0, workers: 0 });
     expect(status.outbox).toEqual({ pending: 0, enqueued: 0, done: 0, failed: 0 });
   });

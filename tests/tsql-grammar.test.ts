@@ -9,6 +9,7 @@ import { allocateDocumentNumber, allocateRefno, findPortfolioCheque } from '../p
 import { findLedger, insertLedger } from '../packages/connectors/src/erp/ledger.js';
 import { findAccount, findBank, findCashBox } from '../packages/connectors/src/erp/master-data.js';
 import { ERP_OWN_TABLES_MSSQL } from '../packages/connectors/src/erp/setup.js';
+import { erpAccessProblems } from '../packages/connectors/src/erp/access-check.js';
 import { assertTsql, parseTsql, recordingTx as recordingMssqlTx } from './support/tsql.js';
 
 describe('the T-SQL checker', () => {
@@ -83,6 +84,8 @@ describe('ERP connector statements rendered for SQL Server', () => {
     ['findAccount', (tx) => findAccount(tx, '120.01.001')],
     ['findBank', (tx) => findBank(tx, 'B01')],
     ['findCashBox', (tx) => findCashBox(tx, 'K01')],
+    // test-connection: tables, rights and (with every table reported missing here) the CREATE TABLE right.
+    ['erpAccessProblems', (tx) => erpAccessProblems(tx)],
   ];
 
   it.each(builders)('%s parses as T-SQL', async (_name, build, rows) => {

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
 /** The `mikrosync` command line. */
+import { createRequire } from 'node:module';
 import { Command } from 'commander';
 import { DOMAINS } from '@mikrosync/core';
+
+// src/cli.ts and dist/cli.js both sit one level below the package.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /**
  * Each command's module is imported when that command runs: a `worker` process does not load the
@@ -23,7 +27,15 @@ function lazy<M extends keyof typeof MODULES, A extends unknown[]>(module: M, pi
   };
 }
 
-const program = new Command('mikrosync').description('Queue-based sync between Mikro ERP, the web app, Entegra and Bitrix24');
+const program = new Command('mikrosync')
+  .description('Queue-based sync between Mikro ERP, the web app, Entegra and Bitrix24')
+  .version(version, '-V, --version')
+  // Not `--env-file`: Node takes that flag for itself wherever it appears on the command line.
+  .option('--env <path>', 'read the settings from this env file instead of .env (env MIKROSYNC_ENV_FILE)')
+  .hook('preAction', (cmd) => {
+    const envFile = cmd.opts<{ env?: string }>().env;
+    if (envFile) process.env.MIKROSYNC_ENV_FILE = envFile;
+  });
 
 program.command('migrate').description('migrate what mikrosync owns in the web database and create its tables in the ERP').action(lazy('ops', (m) => m.runMigrate));
 program.command('setup-triggers').description('attach the capture trigger to every captured web table').action(lazy('ops', (m) => m.runSetupTriggers));
@@ -65,6 +77,7 @@ program
   .option('--full', 'full run instead of incremental (where the task supports it)')
   .option('--arg <key=value...>', 'task arguments')
   .option('--timeout <seconds>', 'give up waiting after this many seconds', '3600')
+  .option('--keep-waiting', 'with --wait: keep waiting when no worker consumes the queue (default: stop after a few seconds, the job stays queued)')
   .action(lazy('task', (m) => m.runTask));
 
 const service = program.command('service').description('a worker (or the producer) as a Windows service through WinSW, e.g. the entegra worker next to db.s3db');
@@ -91,4 +104,9 @@ dlq.command('requeue').argument('[ids...]').option('--all', 'every dead letter')
 dlq.command('discard').argument('<ids...>').action(lazy('dlq', (m) => m.dlqCommands.discard));
 dlq.command('purge').option('--yes', 'confirm').action(lazy('dlq', (m) => m.dlqCommands.purge));
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  const { exitOnError } = await import('./runtime-config.js');
+  exitOnError(err);
+}

@@ -21,21 +21,31 @@ export interface RunningProducer {
 
 export const ALL_QUEUES = [...DOMAINS.map(queueForDomain), HOUSEKEEPING_QUEUE, DEAD_LETTER_QUEUE];
 
-export async function startProducer(config: Config, log: Logger, opts: { http?: boolean } = {}): Promise<RunningProducer> {
+export interface ProducerOptions {
+  http?: boolean;
+  /**
+   * A one-off command (`sweep`) relays the outbox only: no HTTP server, no alerts, and it never
+   * touches the fleet's job schedulers, which only the long-running producer applies from its own
+   * SCHEDULE_* settings.
+   */
+  oneOff?: boolean;
+}
+
+export async function startProducer(config: Config, log: Logger, opts: ProducerOptions = {}): Promise<RunningProducer> {
   const web = createWebPool(config.web, 'mikrosync-producer');
   const erp = createErpClient(config.erp);
   const redis = createRedis(config.redis);
   redis.on('error', (err) => log.debug({ err }, 'redis connection error'));
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   const relay = new OutboxRelay(web, queues, config, log);
-  await applySchedules(queues, config, log);
+  if (!opts.oneOff) await applySchedules(queues, config, log);
   await relay.start();
   const status = new StatusService(config, web, queues);
-  const channels = configuredChannels(config, log);
+  const channels = opts.oneOff ? [] : configuredChannels(config, log);
   const monitor = channels.length ? new AlertMonitor(config, log, status, { queues, web, erp }, channels) : undefined;
   monitor?.start();
   const server =
-    opts.http === false
+    opts.http === false || opts.oneOff
       ? undefined
       : await startHttpServer({ config, log, queues, queueNames: ALL_QUEUES, web, erp, status, sweep: () => relay.sweepNow() });
   return {

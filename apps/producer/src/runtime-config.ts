@@ -1,32 +1,36 @@
 /** Loads `.env`, validates the configuration and builds the logger; exits with the reasons on error. */
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
-import { ConfigError, createLogger, loadConfig, type Config, type Logger } from '@mikrosync/core';
+import { ConfigError, createLogger, loadConfig, scrubSecrets, type Config, type Logger } from '@mikrosync/core';
+import { RedisUnreachableError } from '@mikrosync/connectors';
+import { startupConfigProblems } from '@mikrosync/workers';
 
 /**
- * `MIKROSYNC_ENV_FILE` names the settings file to read instead of `./.env`: the demo writes its own
- * (`.demo/demo.env`) so that neither it nor a CLI pointed at it reads the shop's `.env`.
+ * `service`: a long-running process (start, producer, worker): JSON logs on stdout for the log
+ * collector. `command`: an operator's one-off command, whose stdout is for the operator: its logs go
+ * to stderr, pretty on a terminal, so the human output never carries JSON lines.
  */
+export type ProcessRole = 'service' | 'command';
+
+/** The env file: `--env PATH` (which sets MIKROSYNC_ENV_FILE) or MIKROSYNC_ENV_FILE, else `.env` when present. */
 function loadEnvFile(): void {
-  const file = process.env.MIKROSYNC_ENV_FILE;
-  if (!file) {
-    loadDotenv({ quiet: true });
-    return;
-  }
-  if (!existsSync(file)) {
-    process.stderr.write(`mikrosync: MIKROSYNC_ENV_FILE ${file} does not exist. Fix: point it at a settings file, or unset it to read .env.\n`);
-    process.exit(2);
-  }
-  loadDotenv({ path: file, quiet: true });
+  const given = process.env.MIKROSYNC_ENV_FILE;
+  if (given && !existsSync(given)) throw new ConfigError(`MIKROSYNC_ENV_FILE / --env: no file ${given}`);
+  // Variables already set in the environment win over the file, as with `.env`.
+  loadDotenv({ quiet: true, path: given || '.env' });
 }
 
-export function boot(name: string): { config: Config; log: Logger } {
-  loadEnvFile();
+export function boot(name: string, role: ProcessRole = 'command'): { config: Config; log: Logger } {
   try {
+    loadEnvFile();
     const config = loadConfig(process.env);
+    const problems = startupConfigProblems(config);
+    if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+    const onTerminal = role === 'command' && process.stderr.isTTY === true;
     const log = createLogger({
       level: config.log.level,
-      pretty: config.log.pretty,
+      pretty: config.log.pretty || onTerminal,
+      stderr: role === 'command',
       name,
       logDir: config.ops.logDir,
       fileMaxMb: config.ops.logFileMaxMb,
@@ -34,10 +38,22 @@ export function boot(name: string): { config: Config; log: Logger } {
     });
     return { config, log };
   } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`mikrosync: ${err.message}\nSee .env.example for every variable and its default.\n`);
-      process.exit(2);
-    }
+    if (err instanceof ConfigError) exitOnError(err);
     throw err;
   }
+}
+
+/**
+ * The end of a command that failed: one line naming the cause (and the variable to fix), no stack.
+ * Exit code 2 for a configuration problem, 1 otherwise.
+ */
+export function exitOnError(err: unknown): never {
+  const message = scrubSecrets(err instanceof Error ? err.message : String(err));
+  if (err instanceof ConfigError) {
+    process.stderr.write(`mikrosync: ${message}\nSee .env.example for every variable and its default.\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`mikrosync: ${message}\n`);
+  if (!(err instanceof RedisUnreachableError) && process.env.LOG_LEVEL === 'debug' && err instanceof Error && err.stack) process.stderr.write(`${scrubSecrets(err.stack)}\n`);
+  process.exit(1);
 }

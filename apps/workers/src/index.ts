@@ -5,3 +5,4 @@ export * from './runtime.js';
 export * from './processors.js';
 export * from './tasks.js';
 export { deadLetter } from './run-job.js';
+export * from './config-checks.js';

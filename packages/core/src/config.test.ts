@@ -115,6 +115,23 @@ describe('isLoopbackHost', () => {
   );
 });
 
+describe('schedules', () => {
+  it('are off when their variable is empty or off, and default only when unset', () => {
+    const c = loadConfig({ ...MINIMAL, SCHEDULE_CATALOG: '', SCHEDULE_ENTEGRA: 'off', SCHEDULE_BITRIX: ' OFF ', SCHEDULE_HOUSEKEEPING: '' });
+    expect(c.schedules).toMatchObject({ catalog: '', entegra: '', bitrix: '', housekeeping: '', stockXml: '0 * * * *' });
+  });
+
+  it('keep a valid 5- or 6-field cron, trimmed', () => {
+    const c = loadConfig({ ...MINIMAL, SCHEDULE_CATALOG: ' 0 */2 * * 1-5 ', SCHEDULE_ENTEGRA: '30 */10 * * * *' });
+    expect(c.schedules).toMatchObject({ catalog: '0 */2 * * 1-5', entegra: '30 */10 * * * *' });
+  });
+
+  it('name the variable and the parser\'s reason for a cron out of range', () => {
+    const err = configError({ ...MINIMAL, SCHEDULE_CATALOG: '99 * * * *' });
+    expect(err.message).toMatch(/SCHEDULE_CATALOG: expected a cron expression .*got value 99 expected range 0-59.*or empty \/ off to disable/);
+  });
+});
+
 describe('loadConfig rejects', () => {
   const cases: [string, Record<string, string>, string][] = [
     ['a missing WEB_DATABASE_URL', { ERP_DIALECT: 'pg', ERP_DATABASE_URL: MINIMAL.ERP_DATABASE_URL }, 'WEB_DATABASE_URL'],
@@ -128,6 +145,10 @@ describe('loadConfig rejects', () => {
     ['a bad ERP_TIMEZONE', { ...MINIMAL, ERP_TIMEZONE: 'Mars/Olympus_Mons' }, 'ERP_TIMEZONE'],
     ['a bad SCHEDULE_TIMEZONE', { ...MINIMAL, SCHEDULE_TIMEZONE: 'Istanbul' }, 'SCHEDULE_TIMEZONE'],
     ['a bad cron', { ...MINIMAL, SCHEDULE_HOUSEKEEPING: 'every night' }, 'SCHEDULE_HOUSEKEEPING'],
+    // Five fields, but minute 99: the scheduler's parser refuses it (it used to crash start-up).
+    ['a cron with a minute out of range', { ...MINIMAL, SCHEDULE_CATALOG: '99 * * * *' }, 'SCHEDULE_CATALOG'],
+    ['a cron with an hour out of range', { ...MINIMAL, SCHEDULE_STOCK_XML: '0 25 * * *' }, 'SCHEDULE_STOCK_XML'],
+    ['a cron repeating every 0 minutes', { ...MINIMAL, SCHEDULE_BITRIX: '*/0 * * * *' }, 'SCHEDULE_BITRIX'],
     ['a non-boolean flag', { ...MINIMAL, WEB_DB_SSL: 'maybe' }, 'WEB_DB_SSL'],
     ['a non-Redis REDIS_URL', { ...MINIMAL, REDIS_URL: 'http://127.0.0.1:6379' }, 'REDIS_URL'],
     ['ERP_DIALECT=pg without ERP_DATABASE_URL', { WEB_DATABASE_URL: MINIMAL.WEB_DATABASE_URL, ERP_DIALECT: 'pg' }, 'ERP_DATABASE_URL'],

@@ -5,6 +5,7 @@
  */
 import { isIPv4 } from 'node:net';
 import { z } from 'zod';
+import cronParser from 'cron-parser';
 import { ConfigError } from './errors.js';
 import { REDIS_ENV, redisConfig, redisConfigProblems, type RedisConfig } from './redis-config.js';
 
@@ -34,10 +35,28 @@ const url = (protocols: string[], example: string) =>
     { message: `expected a URL such as ${example}` },
   );
 
+/** `off` (any case) and empty both disable a schedule; both become ''. */
+const SCHEDULE_OFF = /^\s*(off)?\s*$/i;
+
+/**
+ * Problems of a cron expression as the scheduler sees it: BullMQ hands the pattern to cron-parser,
+ * so the same parser decides here (a count of fields lets "99 * * * *" through to a crash at start).
+ */
+export function cronProblem(pattern: string): string | undefined {
+  try {
+    cronParser.parseExpression(pattern.trim());
+    return undefined;
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+}
+
 const cron = z
   .string()
-  .refine((v) => v === '' || v.trim().split(/\s+/).length === 5 || v.trim().split(/\s+/).length === 6, {
-    message: 'expected a cron expression with 5 or 6 fields, e.g. "*/15 * * * *", or empty to disable',
+  .transform((v) => (SCHEDULE_OFF.test(v) ? '' : v.trim()))
+  .superRefine((v, ctx) => {
+    const problem = v === '' ? undefined : v.split(/\s+/).length < 5 || v.split(/\s+/).length > 6 ? 'expected 5 or 6 fields' : cronProblem(v);
+    if (problem) ctx.addIssue({ code: 'custom', message: `expected a cron expression such as "*/15 * * * *" (${problem}), or empty / off to disable` });
   });
 
 const timeZone = z.string().refine(
@@ -239,6 +258,9 @@ const envSchema = z.object({
 });
 
 type Env = z.infer<typeof envSchema>;
+
+/** The cron variables: empty or `off` disables the schedule (the default applies only when unset). */
+const SCHEDULE_VARIABLES = new Set(['SCHEDULE_HOUSEKEEPING', 'SCHEDULE_CATALOG', 'SCHEDULE_ENTEGRA', 'SCHEDULE_STOCK_XML', 'SCHEDULE_BITRIX']);
 
 /** STOCK_XML_DISTRIBUTE: a JSON array of commands, or one command per line; undefined when malformed. */
 export function stockXmlCommands(value: string | undefined): string[] | undefined {
@@ -464,9 +486,10 @@ function allowedHosts(e: Env): string[] {
  * `NAME: expected ...` so an operator can fix all of them at once.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  // Empty strings count as "not set" so that `FOO=` in .env falls back to the default.
+  // Empty strings count as "not set" so that `FOO=` in .env falls back to the default; but an empty
+  // schedule is a decision (the schedule is off), so SCHEDULE_* keep theirs.
   const cleaned: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && (v !== '' || SCHEDULE_VARIABLES.has(k))) cleaned[k] = v;
 
   const parsed = envSchema.safeParse(cleaned);
   const problems: string[] = [];

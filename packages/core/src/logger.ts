@@ -70,6 +70,8 @@ export interface LoggerSettings {
   logDir?: string;
   fileMaxMb?: number;
   fileKeep?: number;
+  /** Write to stderr instead of stdout (operator commands keep stdout for their own output). */
+  stderr?: boolean;
 }
 
 export function createLogger(settings: LoggerSettings = {}, destination?: DestinationStream): Logger {
@@ -97,6 +99,7 @@ export function createLogger(settings: LoggerSettings = {}, destination?: Destin
     },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  const fd = settings.stderr ? 2 : 1;
   if (settings.logDir && !destination) {
     const roll = (file: string, level: string) => ({
       target: 'pino-roll',
@@ -104,15 +107,15 @@ export function createLogger(settings: LoggerSettings = {}, destination?: Destin
       options: { file: `${settings.logDir}/${file}`, size: `${settings.fileMaxMb ?? 10}m`, limit: { count: settings.fileKeep ?? 10 }, mkdir: true },
     });
     const console = settings.pretty
-      ? { target: 'pino-pretty', level: options.level ?? 'info', options: { colorize: true, translateTime: 'SYS:standard' } }
-      : { target: 'pino/file', level: options.level ?? 'info', options: { destination: 1 } };
+      ? { target: 'pino-pretty', level: options.level ?? 'info', options: { colorize: true, translateTime: 'SYS:standard', destination: fd } }
+      : { target: 'pino/file', level: options.level ?? 'info', options: { destination: fd } };
     return pino({
       ...options,
       transport: { targets: [console, roll('combined.log', options.level ?? 'info'), roll('error.log', 'error'), roll('sync.log', 'info')] },
     });
   }
   if (settings.pretty && !destination) {
-    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard' } } });
+    return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:standard', destination: fd } } });
   }
-  return destination ? pino(options, destination) : pino(options);
+  return pino(options, destination ?? pino.destination({ dest: fd, sync: true }));
 }

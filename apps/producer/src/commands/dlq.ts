@@ -1,16 +1,29 @@
 /** `mikrosync dlq list|show|requeue|discard|purge`. */
-import { createRedis, createWebPool, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { connectRedisForCommand, createWebPool, DeadLetterQueue, prefixHasKeys, QueueRegistry } from '@mikrosync/connectors';
 import { boot } from '../runtime-config.js';
 import type { Logger } from '@mikrosync/core';
 import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } from '../dlq-actions.js';
+import { emptyPrefixNote } from './ops.js';
 
-async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof createWebPool>, log: Logger) => Promise<T>): Promise<T> {
+interface DlqSession {
+  dlq: DeadLetterQueue;
+  web: ReturnType<typeof createWebPool>;
+  log: Logger;
+  /** Prints the note when nothing of a fleet lives under the prefix (read-only commands). */
+  noteIfEmpty(): Promise<void>;
+}
+
+/** `readOnly` (list, show): looking creates no Redis key. */
+async function withDlq<T>(fn: (s: DlqSession) => Promise<T>, readOnly = false): Promise<T> {
   const { config, log } = boot('mikrosync-dlq');
-  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
-  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const redis = await connectRedisForCommand(config.redis);
+  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, readOnly });
   const web = createWebPool(config.web, 'mikrosync-dlq');
+  const noteIfEmpty = async () => {
+    if (!(await prefixHasKeys(redis, config.redis.prefix))) process.stderr.write(`${emptyPrefixNote(config)}\n`);
+  };
   try {
-    return await fn(new DeadLetterQueue(queues), web, log);
+    return await fn({ dlq: new DeadLetterQueue(queues), web, log, noteIfEmpty });
   } finally {
     await queues.close();
     redis.disconnect();
@@ -20,17 +33,18 @@ async function withDlq<T>(fn: (dlq: DeadLetterQueue, web: ReturnType<typeof crea
 
 export const dlqCommands = {
   list: (opts: { json?: boolean }) =>
-    withDlq(async (dlq) => {
+    withDlq(async ({ dlq, noteIfEmpty }) => {
       const entries = await dlq.list(0, 999);
+      if (entries.length === 0) await noteIfEmpty();
       if (opts.json) return void process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
       if (entries.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
       for (const e of entries) {
         const rec = e.record ? `${e.record.table} ${e.record.id}` : e.jobId;
         process.stdout.write(`${e.id}\n  ${e.queue} | ${rec} | ${e.failedAt} | ${e.attempts} attempt(s)${e.permanent ? ', permanent' : ''}\n  ${e.reason}\n`);
       }
-    }),
+    }, true),
   show: (id: string) =>
-    withDlq(async (dlq) => {
+    withDlq(async ({ dlq }) => {
       const e = await dlq.show(id);
       if (!e) {
         process.stderr.write(`no dead letter ${id}\n`);
@@ -38,9 +52,9 @@ export const dlqCommands = {
         return;
       }
       process.stdout.write(`${JSON.stringify(e, null, 2)}\n`);
-    }),
+    }, true),
   requeue: (ids: string[], opts: { all?: boolean }) =>
-    withDlq(async (dlq, web, log) => {
+    withDlq(async ({ dlq, web, log }) => {
       const targets = opts.all ? (await dlq.list(0, 9999)).map((e) => e.id) : ids;
       if (targets.length === 0) process.stderr.write('nothing to requeue: give dead-letter ids or --all\n');
       for (const id of targets) {
@@ -53,7 +67,7 @@ export const dlqCommands = {
       }
     }),
   discard: (ids: string[]) =>
-    withDlq(async (dlq, web, log) => {
+    withDlq(async ({ dlq, web, log }) => {
       for (const id of ids) {
         const done = await discardDeadLetter(dlq, web, log, id, cliOperator());
         process.stdout.write(`${done ? 'discarded' : 'not found'} ${id}\n`);
@@ -61,7 +75,7 @@ export const dlqCommands = {
       }
     }),
   purge: (opts: { yes?: boolean }) =>
-    withDlq(async (dlq, web, log) => {
+    withDlq(async ({ dlq, web, log }) => {
       if (!opts.yes) {
         process.stderr.write('purge deletes every dead letter; run again with --yes\n');
         process.exitCode = 1;

@@ -1,14 +1,18 @@
 /** Set-up and inspection commands: migrate, setup-triggers, setup-erp, status, test-connection. */
-import { DEAD_LETTER_QUEUE } from '@mikrosync/core';
+import { DEAD_LETTER_QUEUE, scrubSecrets, type Config } from '@mikrosync/core';
 import {
   attachCaptureTriggers,
+  checkWebDatabase,
+  connectRedisForCommand,
   createErpClient,
-  createRedis,
-  readEvictionPolicy,
   createWebPool,
+  erpAccessProblems,
   migrateWeb,
   outboxCounts,
+  prefixHasKeys,
   QueueRegistry,
+  redisAddress,
+  redisServerInfo,
   setupErpOwnTables,
 } from '@mikrosync/connectors';
 import { boot } from '../runtime-config.js';
@@ -43,10 +47,11 @@ export async function runSetupErp(): Promise<void> {
   }
 }
 
+/** Read-only: creates no Redis key, and says so when the prefix it looks at holds no fleet. */
 export async function runStatus(opts: { json?: boolean }): Promise<void> {
   const { config } = boot('mikrosync-status');
-  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
-  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
+  const redis = await connectRedisForCommand(config.redis);
+  const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs, readOnly: true });
   const web = createWebPool(config.web, 'mikrosync-status');
   try {
     const rows: Record<string, Record<string, number>> = {};
@@ -54,6 +59,8 @@ export async function runStatus(opts: { json?: boolean }): Promise<void> {
       const q = queues.get(name);
       rows[name] = { ...(await q.getJobCounts('waiting', 'active', 'delayed', 'failed', 'completed')), workers: (await q.getWorkers()).length };
     }
+    const workers = Object.values(rows).reduce((n, r) => n + (r.workers ?? 0), 0);
+    if (workers === 0 && !(await prefixHasKeys(redis, config.redis.prefix))) process.stderr.write(`${emptyPrefixNote(config)}\n`);
     const outbox = await outboxCounts(web);
     if (opts.json) process.stdout.write(`${JSON.stringify({ queues: rows, outbox }, null, 2)}\n`);
     else {
@@ -69,6 +76,11 @@ export async function runStatus(opts: { json?: boolean }): Promise<void> {
   }
 }
 
+/** Told when a read-only command finds nothing under its prefix: most often the wrong QUEUE_PREFIX or REDIS_URL. */
+export function emptyPrefixNote(config: Config): string {
+  return `note: Redis at ${redisAddress(config.redis)} has no queues, no workers and no schedules under QUEUE_PREFIX "${config.redis.prefix}": is this the fleet's QUEUE_PREFIX and REDIS_URL, and has its producer started?`;
+}
+
 export async function runTestConnection(): Promise<void> {
   const { config } = boot('mikrosync-test-connection');
   let failed = false;
@@ -77,38 +89,38 @@ export async function runTestConnection(): Promise<void> {
       process.stdout.write(`ok    ${name}: ${await fn()}\n`);
     } catch (err) {
       failed = true;
-      process.stdout.write(`FAIL  ${name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.stdout.write(`FAIL  ${name}: ${scrubSecrets(err instanceof Error ? err.message : String(err))}\n`);
     }
   };
   const web = createWebPool(config.web, 'mikrosync-test-connection');
   await report('web database', async () => {
-    const r = await web.query<{ v: string; tables: string[] }>(
-      `SELECT version() AS v, ARRAY(SELECT t FROM unnest(ARRAY['sync_outbox','int_tahsilat_mapping','tahsilatlar','cari_hesaplar']) t WHERE to_regclass(t) IS NULL) AS tables`,
-    );
-    const missing = r.rows[0]?.tables ?? [];
-    if (missing.length) throw new Error(`connected, but tables are missing: ${missing.join(', ')} (run: mikrosync migrate)`);
-    return (r.rows[0]?.v ?? '').split(',')[0] ?? '';
+    const check = await checkWebDatabase(web);
+    if (!check.ok) throw new Error(check.problem);
+    return check.version;
   });
   await web.end();
   const erp = createErpClient(config.erp);
   await report(`ERP (${config.erp.dialect})`, async () => {
     await erp.ping();
-    return 'reachable';
+    const problems = await erpAccessProblems(erp);
+    if (problems.length) throw new Error(`reachable, but ${problems.join('; ')}`);
+    return 'reachable; Mikro tables, MIKROSYNC_LEDGER and the rights to read and insert are there';
   });
   await erp.close();
-  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1, reconnect: false });
   await report('redis', async () => {
-    const info = await redis.info('server');
-    const policy = await readEvictionPolicy(redis);
-    const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
-    const note =
-      policy === 'unknown'
-        ? ' (maxmemory-policy unknown: CONFIG GET refused; make sure it is noeviction, or jobs can vanish)'
-        : policy !== 'noeviction'
-          ? ` (WARNING: maxmemory-policy ${policy}; use noeviction or jobs can vanish)`
-          : '';
-    return `Redis ${version}${note}`;
+    const redis = await connectRedisForCommand(config.redis);
+    try {
+      const { version, evictionPolicy } = await redisServerInfo(redis);
+      const note =
+        evictionPolicy === undefined
+          ? ' (eviction policy unknown: this Redis refuses CONFIG GET; make sure it is noeviction or jobs can vanish)'
+          : evictionPolicy !== 'noeviction'
+            ? ` (WARNING: maxmemory-policy ${evictionPolicy}; use noeviction or jobs can vanish)`
+            : '';
+      return `Redis ${version}${note}`;
+    } finally {
+      redis.disconnect();
+    }
   });
-  redis.disconnect();
   process.exitCode = failed ? 1 : 0;
 }

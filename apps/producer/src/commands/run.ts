@@ -1,7 +1,7 @@
 /** Long-running commands: start (everything), producer, worker; and a one-off sweep. */
 import { DOMAINS, type Domain } from '@mikrosync/core';
 import { createWorkerContext, implementedDomains, startWorkers } from '@mikrosync/workers';
-import { outboxCounts } from '@mikrosync/connectors';
+import { connectRedisForCommand, outboxCounts } from '@mikrosync/connectors';
 import { SingleBar, Presets } from 'cli-progress';
 import { boot } from '../runtime-config.js';
 import { onShutdown } from '../shutdown.js';
@@ -25,7 +25,7 @@ export function parseDomains(value: string | undefined): Domain[] {
 }
 
 export async function runStart(): Promise<void> {
-  const { config, log } = boot('mikrosync');
+  const { config, log } = boot('mikrosync', 'service');
   const producer = await startProducer(config, log);
   const ctx = createWorkerContext(config, log);
   const workers = startWorkers(ctx, implementedDomains());
@@ -37,13 +37,13 @@ export async function runStart(): Promise<void> {
 }
 
 export async function runProducer(): Promise<void> {
-  const { config, log } = boot('mikrosync-producer');
+  const { config, log } = boot('mikrosync-producer', 'service');
   const producer = await startProducer(config, log);
   onShutdown(log, () => producer.close());
 }
 
 export async function runWorker(domainOption: string | undefined): Promise<void> {
-  const { config, log } = boot('mikrosync-worker');
+  const { config, log } = boot('mikrosync-worker', 'service');
   const domains = parseDomains(domainOption);
   const notYet = domains.filter((d) => !implementedDomains().includes(d));
   if (notYet.length) log.warn({ domains: notYet }, 'these domains have no processors yet; their queues are consumed but jobs will fail');
@@ -58,7 +58,9 @@ export async function runWorker(domainOption: string | undefined): Promise<void>
 /** Sweeps the outbox now; with --wait, shows progress until nothing is pending or enqueued. */
 export async function runSweep(opts: { wait?: boolean; timeout?: string }): Promise<void> {
   const { config, log } = boot('mikrosync-sweep');
-  const producer = await startProducer(config, log, { http: false });
+  // With Redis down the relay would retry forever: one clear line instead.
+  (await connectRedisForCommand(config.redis)).disconnect();
+  const producer = await startProducer(config, log, { oneOff: true });
   try {
     const n = await producer.relay.sweepNow();
     process.stdout.write(`enqueued ${n} outbox event(s)\n`);

@@ -5,7 +5,8 @@
 import { QueueEvents } from 'bullmq';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { DOMAINS, queueForDomain, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
-import { createRedis, QueueRegistry } from '@mikrosync/connectors';
+import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors';
+import { DOMAIN_TASKS } from '@mikrosync/workers';
 import { boot } from '../runtime-config.js';
 import { enqueueTask } from '../run-task.js';
 
@@ -19,18 +20,38 @@ export function parseArgs(pairs: string[]): Record<string, unknown> {
   return args;
 }
 
-export async function runTask(domain: string, task: string, opts: { wait?: boolean; arg?: string[]; timeout?: string; full?: boolean }): Promise<void> {
+/** Seconds a --wait run gives a worker to show up before it says that none is consuming the queue. */
+const NO_WORKER_GRACE_MS = 5000;
+
+/** Why `run <domain> <task>` cannot work, checked here instead of producing a dead letter and an alert. */
+export function unknownTaskReason(domain: string, task: string): string | undefined {
+  const withTasks = DOMAINS.filter((d) => Object.keys(DOMAIN_TASKS[d] ?? {}).length > 0);
+  const listing = withTasks.map((d) => `${d} (${Object.keys(DOMAIN_TASKS[d] ?? {}).join(', ')})`).join('; ');
+  if (!(DOMAINS as readonly string[]).includes(domain)) return `unknown domain "${domain}". Domains and their tasks: ${listing}`;
+  const tasks = Object.keys(DOMAIN_TASKS[domain as Domain] ?? {});
+  if (tasks.length === 0) return `domain ${domain} has no tasks to run: its jobs come from the web app's changes (outbox). Domains and their tasks: ${listing}`;
+  if (!tasks.includes(task)) return `domain ${domain} has no task "${task}"; its tasks: ${tasks.join(', ')} (e.g. mikrosync run ${domain} ${tasks[0]} --wait)`;
+  return undefined;
+}
+
+type RunOptions = { wait?: boolean; arg?: string[]; timeout?: string; full?: boolean; keepWaiting?: boolean };
+
+export async function runTask(domain: string, task: string, opts: RunOptions): Promise<void> {
   const { config } = boot('mikrosync-run');
-  if (!(DOMAINS as readonly string[]).includes(domain)) {
-    process.stderr.write(`mikrosync: unknown domain "${domain}"; expected one of ${DOMAINS.join(', ')}\n`);
+  const refused = unknownTaskReason(domain, task);
+  if (refused) {
+    process.stderr.write(`mikrosync: ${refused}\n`);
     process.exitCode = 2;
     return;
   }
-  const redis = createRedis(config.redis, { maxRetriesPerRequest: 1 });
+  const redis = await connectRedisForCommand(config.redis);
   const queues = new QueueRegistry(redis, { prefix: config.redis.prefix, attempts: config.worker.attempts, backoffMs: config.worker.backoffMs });
   // QueueEvents does not close a connection it was given: kept here so the process can exit.
-  const eventsRedis = opts.wait ? createRedis(config.redis) : undefined;
-  const events = eventsRedis ? new QueueEvents(queueForDomain(domain as Domain), { connection: eventsRedis, prefix: config.redis.prefix }) : undefined;
+  const eventsRedis = opts.wait ? await connectRedisForCommand(config.redis, { blocking: true }).catch((err: unknown) => (redis.disconnect(), Promise.reject(err))) : undefined;
+  const queueName = queueForDomain(domain as Domain);
+  const events = eventsRedis ? new QueueEvents(queueName, { connection: eventsRedis, prefix: config.redis.prefix }) : undefined;
+  const timeoutSeconds = Number(opts.timeout ?? 3600);
+  let timer: NodeJS.Timeout | undefined;
   try {
     if (events) await events.waitUntilReady();
     const args = { ...parseArgs(opts.arg ?? []), ...(opts.full ? { full: true } : {}) };
@@ -39,8 +60,9 @@ export async function runTask(domain: string, task: string, opts: { wait?: boole
     if (!events) return;
     const bars = new MultiBar({ format: '{step} |{bar}| {value}/{total}', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
     const byStep = new Map<string, SingleBar>();
-    const result = await new Promise<TaskResult>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`still running after ${opts.timeout ?? 3600} s (is a ${domain} worker running?)`)), Number(opts.timeout ?? 3600) * 1000);
+    // Listeners first: a quick job may finish while the worker check below is still waiting.
+    const result = new Promise<TaskResult>((resolve, reject) => {
+      timer = setTimeout(() => reject(new Error(`still running after ${timeoutSeconds} s (is a ${domain} worker running?)`)), timeoutSeconds * 1000);
       events.on('progress', ({ jobId: id, data }) => {
         if (id !== jobId || typeof data !== 'object' || data === null) return;
         const p = data as unknown as TaskProgress;
@@ -54,25 +76,59 @@ export async function runTask(domain: string, task: string, opts: { wait?: boole
       });
       events.on('completed', ({ jobId: id, returnvalue }) => {
         if (id !== jobId) return;
-        clearTimeout(timer);
         resolve((typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as TaskResult);
       });
       events.on('failed', ({ jobId: id, failedReason }) => {
         if (id !== jobId) return;
-        clearTimeout(timer);
         reject(new Error(failedReason));
       });
     });
+    const settled = new AbortController();
+    const unattended = await Promise.race([result.then(() => false, () => false), noWorkerAfterGrace(queues, queueName, jobId, settled.signal)]);
+    settled.abort();
+    if (unattended) {
+      const start = `mikrosync worker --domain ${domain}`;
+      if (!opts.keepWaiting) {
+        bars.stop();
+        result.catch(() => undefined);
+        process.stderr.write(
+          `mikrosync: no worker is consuming ${queueName}: job ${jobId} stays queued and runs when one starts (${start}). --keep-waiting waits for it.\n`,
+        );
+        process.exitCode = 1;
+        return;
+      }
+      process.stderr.write(`no worker is consuming ${queueName} yet (${start}); waiting up to ${timeoutSeconds} s\n`);
+    }
+    const done = await result;
     bars.stop();
-    process.stdout.write(`${result.summary}\n`);
-    if (result.rows && Object.keys(result.rows).length) console.table(Object.entries(result.rows).map(([step, rows]) => ({ step, rows })));
+    process.stdout.write(`${done.summary}\n`);
+    if (done.rows && Object.keys(done.rows).length) console.table(Object.entries(done.rows).map(([step, rows]) => ({ step, rows })));
   } catch (err) {
     process.stderr.write(`mikrosync: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   } finally {
+    clearTimeout(timer);
     await events?.close();
     await queues.close();
     redis.disconnect();
     eventsRedis?.disconnect();
   }
+}
+
+/** True when, after the grace period, the job still waits and no worker of its queue is connected. */
+async function noWorkerAfterGrace(queues: QueueRegistry, queueName: string, jobId: string, settled: AbortSignal): Promise<boolean> {
+  const queue = queues.get(queueName);
+  const deadline = Date.now() + NO_WORKER_GRACE_MS;
+  try {
+    while (!settled.aborted) {
+      if ((await queue.getWorkers()).length > 0) return false;
+      const state = await queue.getJobState(jobId);
+      if (state !== 'waiting' && state !== 'prioritized' && state !== 'delayed') return false;
+      if (Date.now() >= deadline) return true;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } catch {
+    // The wait for the result reports Redis problems; this check only adds a hint.
+  }
+  return false;
 }

@@ -114,11 +114,21 @@ export async function startHttpServer(deps: HttpDeps): Promise<Server> {
   }
   const app = createHttpApp(deps);
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host, () => {
+    // Express 5 calls this back with the listen error too (a busy port): never report that as listening.
+    const server = app.listen(port, host, (err?: Error) => {
+      if (err) return reject(listenError(err, host, port));
       const addr = server.address();
       deps.log.info({ url: `http://${host}:${typeof addr === 'object' && addr ? addr.port : port}/admin/queues` }, 'HTTP server listening');
       resolve(server);
     });
-    server.on('error', reject);
   });
+}
+
+/** A port another process owns, or one we may not bind, is a configuration problem: name the variable. */
+function listenError(err: Error, host: string, port: number): Error {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') return new ConfigError(`HTTP_PORT: port ${port} on ${host} is already in use by another process; stop it or choose another HTTP_PORT`);
+  if (code === 'EACCES') return new ConfigError(`HTTP_PORT: port ${port} on ${host} needs privileges this process lacks; choose a port above 1023`);
+  if (code === 'EADDRNOTAVAIL') return new ConfigError(`HTTP_HOST: ${host} is not an address of this machine`);
+  return err;
 }

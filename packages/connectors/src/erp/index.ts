@@ -14,3 +14,4 @@ export * from './invoices.js';
 export * from './stock-feed.js';
 export * from './catalog.js';
 export * from './stock.js';
+export * from './access-check.js';

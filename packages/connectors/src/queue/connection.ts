@@ -4,7 +4,7 @@
  * (REDIS_CLUSTER_NODES).
  */
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
-import type { RedisConfig } from '@mikrosync/core';
+import { scrubSecrets, type RedisConfig } from '@mikrosync/core';
 
 /** A connection to whichever topology is configured; BullMQ and our scripts accept both. */
 export type RedisConnection = Redis | Cluster;
@@ -85,4 +85,71 @@ export async function readEvictionPolicy(redis: RedisConnection): Promise<string
   } catch {
     return 'unknown';
   }
+}
+
+/** Redis did not answer a one-off command: the reason names REDIS_URL and the host, never its credentials. */
+export class RedisUnreachableError extends Error {
+  override name = 'RedisUnreachableError';
+}
+
+/** Where Redis is, without user and password: host:port of the URL, or the sentinels / cluster nodes. */
+export function redisAddress(target: RedisTarget): string {
+  const nodes = (list: { host: string; port: number }[]) => list.map((n) => `${n.host}:${n.port}`).join(',');
+  if (target.cluster) return `cluster ${nodes(target.cluster.nodes)} (REDIS_CLUSTER_NODES)`;
+  if (target.sentinel) return `sentinels ${nodes(target.sentinel.nodes)}, master ${target.sentinel.name} (REDIS_SENTINELS)`;
+  try {
+    const u = new URL(target.url);
+    return `${u.hostname}:${u.port || '6379'} (REDIS_URL)`;
+  } catch {
+    return '(unparsable REDIS_URL)';
+  }
+}
+
+/**
+ * A connection for a one-off command (status, dlq, run, sweep): connected and answering within
+ * `timeoutMs`, or a RedisUnreachableError. It never reconnects, so a command with Redis down ends
+ * with one clear line instead of hanging or retrying forever. `blocking`: for QueueEvents.
+ */
+export async function connectRedisForCommand(target: RedisTarget, opts: { timeoutMs?: number; blocking?: boolean } = {}): Promise<RedisConnection> {
+  const timeoutMs = opts.timeoutMs ?? 3000;
+  const redis = createRedis(target, { lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: opts.blocking ? null : 1, reconnect: false });
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than the "Connection is closed"
+  // that connect() rejects with; later errors reach the command that issued them.
+  let socketError: Error | undefined;
+  redis.on('error', (err: Error) => (socketError ??= err));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      redis.connect().then(() => redis.ping()),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]);
+    return redis;
+  } catch (err) {
+    redis.disconnect();
+    const cause = socketError ?? err;
+    const reason = scrubSecrets(cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
+    throw new RedisUnreachableError(`Redis at ${redisAddress(target)} is unreachable: ${reason}. Start Redis or correct the setting.`);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Redis' version and eviction policy. A managed Redis may refuse CONFIG GET (renamed or ACL'd):
+ * then the policy is `undefined` (unknown), not an error.
+ */
+export async function redisServerInfo(redis: RedisConnection): Promise<{ version: string; evictionPolicy: string | undefined }> {
+  const info = await redis.info('server');
+  const version = /redis_version:(\S+)/.exec(info)?.[1] ?? '?';
+  let evictionPolicy: string | undefined;
+  try {
+    const reply = (await redis.config('GET', 'maxmemory-policy')) as string[];
+    evictionPolicy = reply[1];
+  } catch {
+    // The policy is also in INFO memory on Redis >= 4; fall back to that before giving up.
+    evictionPolicy = /maxmemory_policy:(\S+)/.exec(await redis.info('memory').catch(() => ''))?.[1];
+  }
+  return { version, evictionPolicy };
 }

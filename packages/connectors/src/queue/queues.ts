@@ -2,6 +2,7 @@
  * BullMQ queues by name, the dead-letter queue and its operations (list, show, requeue, purge).
  */
 import { Queue, type Job, type JobsOptions } from 'bullmq';
+import { Cluster } from 'ioredis';
 import type { RedisConnection } from './connection.js';
 import { DEAD_LETTER_QUEUE, type DeadLetter } from '@mikrosync/core';
 
@@ -9,6 +10,8 @@ export interface QueueSettings {
   prefix: string;
   attempts: number;
   backoffMs: number;
+  /** For read-only commands (status, dlq list): looking at a queue writes nothing, not even its meta key. */
+  readOnly?: boolean;
 }
 
 export class QueueRegistry {
@@ -22,7 +25,12 @@ export class QueueRegistry {
   get(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.settings.prefix, defaultJobOptions: this.defaultJobOptions() });
+      q = new Queue(name, {
+        connection: this.connection,
+        prefix: this.settings.prefix,
+        defaultJobOptions: this.defaultJobOptions(),
+        ...(this.settings.readOnly ? { skipMetasUpdate: true } : {}),
+      });
       q.on('error', () => {
         /* connection errors are retried by ioredis; health checks report them */
       });
@@ -45,6 +53,24 @@ export class QueueRegistry {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.queues.clear();
   }
+}
+
+/**
+ * Whether anything of a fleet lives under `prefix` (a queue, a schedule, a dead letter): false tells
+ * an operator that QUEUE_PREFIX or REDIS_URL points elsewhere. SCAN only: writes nothing.
+ */
+export async function prefixHasKeys(redis: RedisConnection, prefix: string): Promise<boolean> {
+  // A cluster answers SCAN per node: every master is asked (a shop's keys sit on one of them).
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  for (const server of servers) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      if (keys.length) return true;
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  return false;
 }
 
 export interface DeadLetterEntry extends DeadLetter {

@@ -10,3 +10,4 @@ export * from './stock-feed.js';
 export * from './stock.js';
 export * from './catalog.js';
 export * from './audit.js';
+export * from './access-check.js';

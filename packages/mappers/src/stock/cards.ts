@@ -6,7 +6,7 @@
 import { PermanentError, type RecordRef } from '@mikrosync/core';
 import { checkedCode, cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import { MIKRO_COLUMNS, type MikroTable } from '../mikro/columns.generated.js';
-import type { MikroRow } from '../mikro/column-types.js';
+import type { MikroColumn, MikroRow } from '../mikro/column-types.js';
 import { webNumber, webText, type CardField, type FieldValue } from './fields.js';
 
 /** A `stoklar` row as read from the web database. */
@@ -70,20 +70,32 @@ export const MAIN_PRICE_LIST = 1;
 
 const recordOf = (row: { id: string }): RecordRef => ({ table: 'stoklar', id: row.id });
 
-/** Column values checked against Mikro's column list (a typo in configuration is a clear error). */
-export function checkedDefaults(table: MikroTable, values: Record<string, FieldValue>, variable: string): Record<string, FieldValue> {
-  const known = new Map(MIKRO_COLUMNS[table].map((c) => [c.name.toLowerCase(), c]));
+/**
+ * Problems of configured column values (STOCK_CARD_DEFAULTS, CUSTOMER_CARD_DEFAULTS) against Mikro's
+ * column list: unknown or identity columns, a number for a text column or text for a number, text
+ * longer than the column, a date not written as Mikro writes it. Checked at start-up and per row.
+ */
+export function columnDefaultsProblems(table: MikroTable, values: Record<string, FieldValue>, variable: string): string[] {
+  const known = new Map<string, MikroColumn>(MIKRO_COLUMNS[table].map((c) => [c.name.toLowerCase(), c]));
+  const problems: string[] = [];
   for (const [name, value] of Object.entries(values)) {
     const col = known.get(name.toLowerCase());
-    if (!col || col.kind === 'identity') {
-      throw new PermanentError(`${variable}: "${name}" is not a column of ${table} that mikrosync writes.`, { fix: `correct ${variable} and restart the workers` });
-    }
-    if ((col.kind === 'number') !== (typeof value === 'number')) {
-      throw new PermanentError(`${variable}: ${name} expects a ${col.kind === 'number' ? 'number' : 'text'}, got ${JSON.stringify(value)}.`, {
-        fix: `correct ${variable} and restart the workers`,
-      });
+    if (!col || col.kind === 'identity') problems.push(`${variable}: "${name}" is not a column of ${table} that mikrosync writes.`);
+    else if ((col.kind === 'number') !== (typeof value === 'number')) {
+      problems.push(`${variable}: ${name} expects a ${col.kind === 'number' ? 'number' : col.kind === 'date' ? "date text such as '20250131'" : 'text'}, got ${JSON.stringify(value)}.`);
+    } else if (col.kind === 'text' && col.length !== undefined && String(value).length > col.length) {
+      problems.push(`${variable}: ${name} holds at most ${col.length} characters, got ${String(value).length}.`);
+    } else if (col.kind === 'date' && !/^\d{8}( \d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?)?$/.test(String(value))) {
+      problems.push(`${variable}: ${name} expects a date as Mikro writes it ('YYYYMMDD' or 'YYYYMMDD hh:mm:ss'), got ${JSON.stringify(value)}.`);
     }
   }
+  return problems;
+}
+
+/** Column values checked against Mikro's column list (a typo in configuration is a clear error). */
+export function checkedDefaults(table: MikroTable, values: Record<string, FieldValue>, variable: string): Record<string, FieldValue> {
+  const [problem] = columnDefaultsProblems(table, values, variable);
+  if (problem) throw new PermanentError(problem, { fix: `correct ${variable} and restart the workers` });
   return values;
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PermanentError } from '@mikrosync/core';
 import { MIKRO_COLUMNS } from '../mikro/columns.generated.js';
 import { barcodeType, barcodeUpdate, normalizeBarcode } from './barcodes.js';
-import { newStockCardRow, PRICE_FIELD, stockCardFields, stockUnit, type WebStockCard } from './cards.js';
+import { columnDefaultsProblems, newStockCardRow, PRICE_FIELD, stockCardFields, stockUnit, type WebStockCard } from './cards.js';
 import { connectionType, CUSTOMER_FIELDS, isWebCustomer, newCustomerRow, type WebCustomer } from './customers.js';
 import { newCardValues, planFieldUpdate } from './fields.js';
 import { classifyMovement, normalizeMovement, planSlip, type MovementOptions, type WebMovementRow } from './movements.js';
@@ -61,6 +61,25 @@ describe('units', () => {
     expect(newStockCardRow('X1', values, { ...opts, defaults: { sto_muh_kod: '153.01' } }, stamp).sto_muh_kod).toBe('153.01');
     expect(() => newStockCardRow('X1', values, { ...opts, defaults: { sto_nope: 1 } }, stamp)).toThrow(/STOCK_CARD_DEFAULTS: "sto_nope" is not a column of STOKLAR/);
     expect(() => newStockCardRow('X1', values, { ...opts, defaults: { sto_muh_kod: 153 } }, stamp)).toThrow(/expects a text/);
+  });
+});
+
+describe('configured card defaults (checked at start-up)', () => {
+  it('lists every problem: unknown or identity column, wrong type, text too long, a date not as Mikro writes it', () => {
+    expect(columnDefaultsProblems('STOKLAR', { sto_muh_kod: '153.01', sto_perakende_vergi: 4 }, 'STOCK_CARD_DEFAULTS')).toEqual([]);
+    const problems = columnDefaultsProblems(
+      'STOKLAR',
+      { sto_nope: 1, sto_RECno: 5, sto_muh_kod: 153, sto_perakende_vergi: '4', sto_kod: 'X'.repeat(26), sto_create_date: '31.01.2025' },
+      'STOCK_CARD_DEFAULTS',
+    );
+    expect(problems).toEqual([
+      'STOCK_CARD_DEFAULTS: "sto_nope" is not a column of STOKLAR that mikrosync writes.',
+      'STOCK_CARD_DEFAULTS: "sto_RECno" is not a column of STOKLAR that mikrosync writes.',
+      'STOCK_CARD_DEFAULTS: sto_muh_kod expects a text, got 153.',
+      'STOCK_CARD_DEFAULTS: sto_perakende_vergi expects a number, got "4".',
+      'STOCK_CARD_DEFAULTS: sto_kod holds at most 25 characters, got 26.',
+      "STOCK_CARD_DEFAULTS: sto_create_date expects a date as Mikro writes it ('YYYYMMDD' or 'YYYYMMDD hh:mm:ss'), got \"31.01.2025\".",
+    ]);
   });
 });
 

@@ -1,7 +1,19 @@
 /** Bitrix24 -> PostgreSQL: the `cycle` task, scheduled by SCHEDULE_BITRIX (apps/producer/src/schedules.ts). */
-import { registerTasks } from '../../tasks.js';
+import { registerTasks, type TaskProcessor } from '../../tasks.js';
 import { runBitrixCycle } from './cycle.js';
 
-registerTasks('bitrix', { cycle: runBitrixCycle });
+/**
+ * The schedule is on by SCHEDULE_BITRIX alone; a shop without Bitrix24 gets a logged "skipped" run
+ * instead of a dead letter every five minutes. A run asked for by hand still fails, naming the setting.
+ */
+const cycle: TaskProcessor = async (ctx, run) => {
+  if (!ctx.config.bitrix.webhookUrl && run.job.data?.requestedBy === 'schedule') {
+    ctx.log.warn('BITRIX_WEBHOOK_URL is not set: scheduled Bitrix24 cycle skipped (SCHEDULE_BITRIX=off turns the schedule off)');
+    return { summary: 'skipped: BITRIX_WEBHOOK_URL is not set', rows: {} };
+  }
+  return runBitrixCycle(ctx, run);
+};
+
+registerTasks('bitrix', { cycle });
 
 export { closeBitrixTargets } from './runtime.js';

@@ -11,7 +11,7 @@ import { runEntegraSync } from './sync.js';
 
 const sync: TaskProcessor = async (ctx, run) => {
   if (!ctx.config.entegra.dbPath && run.job.data?.requestedBy === 'schedule') {
-    ctx.log.warn('ENTEGRA_DB_PATH is not set: scheduled Entegra sync skipped');
+    ctx.log.warn('ENTEGRA_DB_PATH is not set: scheduled Entegra sync skipped (SCHEDULE_ENTEGRA=off turns the schedule off)');
     return { summary: 'skipped: ENTEGRA_DB_PATH is not set', rows: {} };
   }
   try {
