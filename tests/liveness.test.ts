@@ -163,7 +163,8 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('outages are waited out', () => {
     const hook = await webhook();
     const g = await gate();
     const s = await setup({ ...OUTAGE_ENV, ALERT_WEBHOOK_URL: hook.url }, (t) => ({ WEB_DATABASE_URL: throughGate(t.env.WEB_DATABASE_URL!, g) }));
-    await fleetUp(s, s.start(['start']));
+    const fleet = s.start(['start']);
+    await fleetUp(s, fleet);
     await insertSome(s, 5);
     await waitFor('5 posted', async () => (await posted(s.t)) === 5 || undefined, 30_000);
 
