@@ -184,7 +184,11 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('outages are waited out', () => {
 
     await g.open();
     const back = Date.now();
-    await waitFor('all 25 posted', async () => (await posted(s.t)) === 25 || undefined, 30_000);
+    await waitFor('all 25 posted', async () => (await posted(s.t)) === 25 || undefined, 30_000).catch(async (err: Error) => {
+      const counts = await s.queues.get('collections').getJobCounts();
+      const lines = fleet.output().split('\n').filter((l) => /"level":(4|5)0|answers again/.test(l) && !/renew lock/.test(l)).slice(-12).join('\n');
+      throw new Error(`${err.message}: ${await posted(s.t)} posted; queue ${JSON.stringify(counts)}\n${lines}`);
+    });
     expect(Date.now() - back).toBeLessThan(15_000);
     console.log(`web outage: backlog posted ${Date.now() - back} ms after the recovery`);
     expect(await ledger(s.t)).toMatchObject({ n: 25, ids: 25 });
