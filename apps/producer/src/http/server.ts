@@ -14,6 +14,7 @@ import { adminLoginOf, allowedHostsOnly, basicAuth, bearerTokenOf, writesSameOri
 import { createMetrics } from './metrics.js';
 import { opsRouter } from './ops-routes.js';
 import type { StatusService } from '../status/status-service.js';
+import { describeOutage } from '../status/outages.js';
 
 export interface HttpDeps {
   config: Config;
@@ -83,10 +84,12 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       ]),
     );
     const ready = Object.values(results).every((v) => v === 'ok');
-    const status = ready ? 'ready' : 'not ready';
+    // Workers waiting for a dependency: "waiting for the ERP since 14:02, 223 documents queued".
+    const waiting = (await deps.status.outages().catch(() => [])).map((o) => ({ ...o, message: describeOutage(o, config.erp.timeZone) }));
+    const status = ready ? 'ready' : waiting.length ? 'waiting' : 'not ready';
     // Error texts name hosts, databases and users: only for this machine or the admin.
     if (exposed && !loggedIn(req)) return void res.status(ready ? 200 : 503).json({ status });
-    res.status(ready ? 200 : 503).json({ status, checks: results });
+    res.status(ready ? 200 : 503).json({ status, checks: results, ...(waiting.length ? { waiting } : {}) });
   });
   const metrics = createMetrics({ queues, queueNames, web: deps.web, prefix: config.redis.prefix, status: deps.status });
   app.get('/metrics', async (req, res) => {

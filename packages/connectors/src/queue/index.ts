@@ -2,3 +2,4 @@ export * from './connection.js';
 export * from './queues.js';
 export * from './job-metrics.js';
 export * from './heartbeat.js';
+export * from './outages.js';
