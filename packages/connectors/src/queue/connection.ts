@@ -92,17 +92,27 @@ export class RedisUnreachableError extends Error {
   override name = 'RedisUnreachableError';
 }
 
+/** The setting that says where Redis is, for messages that tell the operator what to correct. */
+export function redisSetting(target: RedisTarget): 'REDIS_CLUSTER_NODES' | 'REDIS_SENTINELS' | 'REDIS_URL' {
+  return target.cluster ? 'REDIS_CLUSTER_NODES' : target.sentinel ? 'REDIS_SENTINELS' : 'REDIS_URL';
+}
+
 /** Where Redis is, without user and password: host:port of the URL, or the sentinels / cluster nodes. */
 export function redisAddress(target: RedisTarget): string {
   const nodes = (list: { host: string; port: number }[]) => list.map((n) => `${n.host}:${n.port}`).join(',');
-  if (target.cluster) return `cluster ${nodes(target.cluster.nodes)} (REDIS_CLUSTER_NODES)`;
-  if (target.sentinel) return `sentinels ${nodes(target.sentinel.nodes)}, master ${target.sentinel.name} (REDIS_SENTINELS)`;
-  try {
-    const u = new URL(target.url);
-    return `${u.hostname}:${u.port || '6379'} (REDIS_URL)`;
-  } catch {
-    return '(unparsable REDIS_URL)';
-  }
+  const where = target.cluster
+    ? `cluster ${nodes(target.cluster.nodes)}`
+    : target.sentinel
+      ? `sentinels ${nodes(target.sentinel.nodes)}, master ${target.sentinel.name}`
+      : (() => {
+          try {
+            const u = new URL(target.url);
+            return `${u.hostname}:${u.port || '6379'}`;
+          } catch {
+            return '(unparsable URL)';
+          }
+        })();
+  return `${where} (${redisSetting(target)})`;
 }
 
 /**
@@ -130,7 +140,7 @@ export async function connectRedisForCommand(target: RedisTarget, opts: { timeou
     redis.disconnect();
     const cause = socketError ?? err;
     const reason = scrubSecrets(cause instanceof Error ? cause.message : String(cause)).replace(/\.+$/, '');
-    throw new RedisUnreachableError(`Redis at ${redisAddress(target)} is unreachable: ${reason}. Start Redis or correct the setting.`);
+    throw new RedisUnreachableError(`Redis at ${redisAddress(target)} is unreachable: ${reason}. Start Redis or correct ${redisSetting(target)}.`);
   } finally {
     clearTimeout(timer);
   }
