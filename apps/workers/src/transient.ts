@@ -47,9 +47,12 @@ export async function waitOutTransient(
   const now = Date.now();
   const marks = job.data as TransientMarks;
   const since = marks.transientSince ?? now;
-  const failures = (marks.transientFailures ?? 0) + 1;
   const down = isConnectionError(err) && liveness ? await liveness.attribute(domain, err) : [];
   const dependency = down[0];
+  // The first failure after the outage it waited for has ended (a pooled connection that died with
+  // the server, say) starts the backoff again: it must not wait the capped delay of a long outage.
+  const outageOver = Boolean(marks.waitingFor) && !down.includes(marks.waitingFor!);
+  const failures = outageOver ? 1 : (marks.transientFailures ?? 0) + 1;
   const cause = dependency ? `${DEPENDENCY_NAMES[dependency]} could not be reached` : 'a transient failure repeated';
   if (now - since >= ctx.config.worker.transientRetryForMs) {
     const hours = ((now - since) / 3_600_000).toFixed(1);
