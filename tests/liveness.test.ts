@@ -103,7 +103,7 @@ const OUTAGE_ENV = {
 };
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('outages are waited out', () => {
-  it('ERP unreachable mid-stream: no dead letter, the status API says "waiting for the ERP", one alert each way, the backlog posted within 10 s of the recovery', async () => {
+  it('ERP unreachable mid-stream: no dead letter, the status API says "waiting for the ERP", one alert each way, the backlog posted within 15 s of the recovery', async () => {
     const hook = await webhook();
     const g = await gate();
     const s = await setup({ ...OUTAGE_ENV, ALERT_WEBHOOK_URL: hook.url }, (t) => ({ ERP_DATABASE_URL: throughGate(t.env.ERP_DATABASE_URL!, g) }));
