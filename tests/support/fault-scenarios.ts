@@ -29,21 +29,30 @@ export interface Load {
   sales: number;
 }
 
-const DEPENDENCY_TEXT: Record<Dependency, RegExp> = { erp: /\bERP\b|Mikro/i, web: /\bweb\b/i };
+const DEPENDENCY_SUBJECT: Record<Dependency, RegExp> = { erp: /\bERP\b/, web: /\bweb database\b/i };
 
-/** Whether a status API answer says the fleet waits for the dependency. */
-export function saysWaitingFor(status: unknown, dependency: Dependency): boolean {
-  const text = JSON.stringify(status ?? null);
-  return dependency === 'erp' ? /waiting for the ERP/i.test(text) : /waiting for the web/i.test(text);
+interface StatusWithOutages {
+  outages?: { dependency?: string }[];
+  flows?: { waitingFor?: { dependency?: string } | null }[];
 }
 
-/** Splits alert messages into outage and recovery messages about the dependency, and the others. */
+/** Whether a status API answer says the fleet waits for the dependency (its `outages` list). */
+export function saysWaitingFor(status: unknown, dependency: Dependency): boolean {
+  const s = (status ?? {}) as StatusWithOutages;
+  return Boolean(s.outages?.some((o) => o.dependency === dependency));
+}
+
+/**
+ * Splits alert messages into outage and recovery messages about the dependency, and the others.
+ * A webhook message is "*subject*\ntext": the subject says what happened.
+ */
 export function classifyAlerts(messages: { text: string }[], dependency: Dependency): NonNullable<FaultReport['alerts']> {
   const r: NonNullable<FaultReport['alerts']> = { outage: [], recovery: [], other: [] };
   for (const { text } of messages) {
-    if (!DEPENDENCY_TEXT[dependency].test(text)) r.other.push(text);
-    else if (/again|recovered|back|answers|reachable again/i.test(text)) r.recovery.push(text);
-    else if (/unreachable|down|waiting|cannot reach|outage/i.test(text)) r.outage.push(text);
+    const subject = text.split('\n')[0] ?? '';
+    if (!DEPENDENCY_SUBJECT[dependency].test(subject)) r.other.push(text);
+    else if (/reachable again|recovered|back up/i.test(subject)) r.recovery.push(text);
+    else if (/unreachable|waiting|down/i.test(subject)) r.outage.push(text);
     else r.other.push(text);
   }
   return r;

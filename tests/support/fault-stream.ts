@@ -98,7 +98,7 @@ export interface FaultOutcome {
 /** Reads what the fleet made of the written records (every record here is valid). */
 export async function measureOutcome(t: Pick<TestEnv, 'web' | 'erpSql'>, written: Written, dlq: DeadLetterQueue): Promise<FaultOutcome> {
   const all = [...written.collections, ...written.sales];
-  const ledger = await t.erpSql.query<{ n: number }>('SELECT count(DISTINCT ldg_web_id)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = ANY($1)', [all]);
+  const ledger = await t.erpSql.query<{ n: number }>('SELECT count(DISTINCT ldg_web_id)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = ANY($1::text[])', [all]);
   // One CARI_HESAP_HAREKETLERI row per collection (type 1) and per sales invoice (type 63).
   const docs = await t.erpSql.query<{ n: number; numbers: number }>(
     `SELECT count(*)::int AS n, count(DISTINCT ("cha_evrak_tip", "cha_evrakno_seri", "cha_evrakno_sira"))::int AS numbers
@@ -109,7 +109,7 @@ export async function measureOutcome(t: Pick<TestEnv, 'web' | 'erpSql'>, written
           + (SELECT count(*) FROM int_satis_mapping WHERE web_satis_id = ANY($2::uuid[]))::int AS n`,
     [written.collections, written.sales],
   );
-  const open = await t.web.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1::uuid[])`, [all]);
+  const open = await t.web.query<{ n: number }>(`SELECT count(*)::int AS n FROM sync_outbox WHERE status <> 'done' AND record_id = ANY($1::text[])`, [all]);
   const dead = await dlq.list(0, 999);
   const posted = ledger.rows[0]!.n;
   const d = docs.rows[0]!;

@@ -95,7 +95,7 @@ export async function createPgCluster(): Promise<PgCluster> {
   await ctl(
     'pg_createcluster', VERSION, name, '-p', String(port),
     '-o', 'fsync=off', '-o', 'synchronous_commit=off', '-o', 'full_page_writes=off',
-    '-o', 'shared_buffers=32MB', '-o', 'max_connections=200', '-o', "listen_addresses=127.0.0.1",
+    '-o', 'shared_buffers=32MB', '-o', 'max_connections=200',
     '--', '--auth=trust',
   );
   const cluster: PgCluster = {
