@@ -1,6 +1,7 @@
 /**
- * The wrapper around every record job: outbox bookkeeping, error classification, the
- * dead-letter copy after the last attempt, and duration metrics.
+ * The wrapper around every record job: outbox bookkeeping, error classification (permanent: the
+ * dead-letter queue at once; transient: waited out; unexpected: MAX_RETRY_COUNT attempts), the
+ * dead-letter copy, its removal once the record is posted, and duration metrics.
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {
@@ -9,12 +10,15 @@ import {
   NotReadyError,
   PermanentError,
   recordJobSchema,
+  sourceFor,
   tablesOfJob,
   type DeadLetter,
 } from '@mikrosync/core';
-import { latestOpenEvent, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import { findLedger, latestOpenEvent, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import type { Liveness } from './breaker.js';
 import type { WorkerContext } from './context.js';
 import { recordProcessorFor } from './processors.js';
+import { waitOutTransient, withoutTransientMarks } from './transient.js';
 
 /** Copies a finally failed job to the dead-letter queue and marks its outbox events failed. */
 export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, permanent: boolean, uptoOutboxId?: number): Promise<void> {
@@ -26,7 +30,7 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
     queue: job.queueName,
     jobId: String(job.id),
     jobName: job.name,
-    data: job.data,
+    data: withoutTransientMarks(job.data),
     reason,
     stack: err instanceof Error ? err.stack : undefined,
     attempts: job.attemptsMade + 1,
@@ -43,7 +47,12 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
   ctx.log.error({ table: record?.table, id: record?.id, task, queue: job.queueName, jobId: job.id, permanent, reason }, 'job moved to the dead-letter queue');
 }
 
-export async function runRecordJob(ctx: WorkerContext, job: Job, token: string | undefined): Promise<string> {
+/** True when the ERP ledger has the record: it is in Mikro, whatever the web shows. */
+async function postedInErp(ctx: WorkerContext, table: string, id: string): Promise<boolean> {
+  return Boolean(await findLedger(ctx.erp, table, id).catch(() => undefined));
+}
+
+export async function runRecordJob(ctx: WorkerContext, job: Job, token: string | undefined, liveness?: Liveness): Promise<string> {
   const started = performance.now();
   const parsed = recordJobSchema.safeParse(job.data);
   if (!parsed.success) {
@@ -52,14 +61,19 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
     throw new UnrecoverableError(err.message);
   }
   const data = parsed.data;
+  const domain = sourceFor(data.table)?.domain;
   // Events of this record up to now are settled by this run; later ones stay open for a new job.
   const tables = tablesOfJob(data.table);
-  const upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
+  let upto: number | undefined;
   const log = ctx.log.child({ table: data.table, id: data.recordId, jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
+    upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
     const processor = recordProcessorFor(data.table);
     const result = await processor(data, { ...ctx, log });
     await settleOutbox(ctx.web, tables, data.recordId, upto, { status: 'done' });
+    if (domain) liveness?.success(domain);
+    // Posted by whatever path: its dead letter, if any, is history now (the flow turns green).
+    if (await ctx.dlq.resolve(job.queueName, String(job.id)).catch(() => false)) log.info('record posted: its dead letter was removed');
     await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed').catch(() => undefined);
     return result;
   } catch (err) {
@@ -77,10 +91,34 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
       throw new UnrecoverableError(late.message);
     }
     const permanent = isPermanent(err);
+    if (!permanent && domain) {
+      const outcome = await waitOutTransient(ctx, liveness, domain, job, token, err, `${data.table} ${data.recordId}`);
+      if (outcome.kind === 'delayed') throw new DelayedError();
+      if (outcome.kind === 'spent') {
+        await finalFailure(ctx, job, token, new Error(outcome.reason, { cause: err }), data, upto);
+        throw new UnrecoverableError(outcome.reason);
+      }
+    }
     const final = permanent || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (final) await deadLetter(ctx, job, err, permanent, upto);
+    if (final && !permanent) {
+      await finalFailure(ctx, job, token, err, data, upto);
+    } else if (final) await deadLetter(ctx, job, err, permanent, upto);
     else log.warn({ err, willRetry: true }, 'job failed; retrying with backoff');
     if (permanent) throw new UnrecoverableError(errorMessage(err));
     throw err;
   }
+}
+
+/**
+ * The last word on a job that is not permanently wrong: a record already in Mikro is run once more
+ * (its processor completes it from the ledger), never shown as failed; anything else is dead-lettered.
+ */
+async function finalFailure(ctx: WorkerContext, job: Job, token: string | undefined, err: unknown, data: { table: string; recordId: string }, upto: number | undefined): Promise<void> {
+  if (token && (await postedInErp(ctx, data.table, data.recordId))) {
+    ctx.log.warn({ table: data.table, id: data.recordId, jobId: job.id, reason: errorMessage(err) }, 'record is in Mikro (ledger row): run again to complete it instead of dead-lettering');
+    await job.updateData(withoutTransientMarks(job.data));
+    await job.moveToDelayed(Date.now() + ctx.config.worker.backoffMs, token);
+    throw new DelayedError();
+  }
+  await deadLetter(ctx, job, err, false, upto);
 }

@@ -1,14 +1,23 @@
 /**
  * The worker fleet of one process: a BullMQ worker per queue of the chosen domains, graceful
- * shutdown within a bounded time, and recovery of jobs left behind by a crashed process
- * (BullMQ's stalled-job check).
+ * shutdown within a bounded time, recovery of jobs left behind by a crashed process (BullMQ's
+ * stalled-job check, with our own crash-loop rule in stalls.ts), and the circuit breakers that
+ * pause a domain while the ERP or the web database is down (breaker.ts).
  */
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { HOUSEKEEPING_QUEUE, queueForDomain, type Domain } from '@mikrosync/core';
 import { runTaskJob } from './tasks.js';
 import { purgeOutbox } from '@mikrosync/connectors';
 import type { WorkerContext } from './context.js';
 import { deadLetter, runRecordJob } from './run-job.js';
+import { Liveness } from './breaker.js';
+import { clearStalls, crashLoopOf, noteStall } from './stalls.js';
+
+/**
+ * BullMQ's own limit on stalls, set out of reach: a stalled job is always put back, and stalls.ts
+ * decides when a job is a crash loop (BullMQ would count stalls caused by other jobs too).
+ */
+const BULLMQ_MAX_STALLED = 1_000_000;
 
 export interface RunningWorkers {
   queues: string[];
@@ -35,20 +44,33 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
     concurrency: config.worker.concurrency,
     lockDuration: config.worker.lockDurationMs,
     stalledInterval: config.worker.stalledIntervalMs,
-    maxStalledCount: config.worker.maxStalled,
+    maxStalledCount: BULLMQ_MAX_STALLED,
     autorun: true,
+  };
+  const liveness = new Liveness(ctx);
+  const run = async (domain: Domain, job: Job, token: string | undefined) => {
+    const loop = await crashLoopOf(ctx, job);
+    if (loop) {
+      await deadLetter(ctx, job, new Error(loop.reason), false);
+      await clearStalls(ctx, job.queueName, String(job.id));
+      throw new UnrecoverableError(loop.reason);
+    }
+    try {
+      return (job.data as { kind?: string }).kind === 'task'
+        ? await runTaskJob(ctx, domain, job, stopping.signal, { token, liveness })
+        : await runRecordJob(ctx, job, token, liveness);
+    } finally {
+      await clearStalls(ctx, job.queueName, String(job.id)).catch(() => undefined);
+    }
   };
   for (const domain of domains) {
     const name = queueForDomain(domain);
-    const worker = new Worker(
-      name,
-      (job, token) => ((job.data as { kind?: string }).kind === 'task' ? runTaskJob(ctx, domain, job, stopping.signal) : runRecordJob(ctx, job, token)),
-      common,
-    );
-    worker.on('failed', (job, err) => {
-      // A job that stalled too often never reached our catch block: dead-letter it here.
-      if (job && /stalled more than allowable limit/i.test(err.message)) void deadLetter(ctx, job, err, false).catch(() => undefined);
+    const worker = new Worker(name, (job, token) => run(domain, job, token), common);
+    worker.on('stalled', (jobId) => {
+      log.warn({ queue: name, jobId }, 'job stalled (its worker process stopped); it is retried');
+      void noteStall(ctx, name, jobId).catch(() => undefined);
     });
+    liveness.register(domain, worker);
     worker.on('error', (err) => log.warn({ err, queue: name }, 'worker connection error'));
     workers.push(worker);
   }
@@ -62,6 +84,7 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
     queues: workers.map((w) => w.name),
     async close() {
       stopping.abort();
+      liveness.stop();
       const graceful = Promise.all(workers.map((w) => w.close()));
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<'timeout'>((resolve) => {

@@ -20,6 +20,19 @@ const int = (def: number, min: number, max = Number.MAX_SAFE_INTEGER) =>
     .transform((v) => Number.parseInt(v, 10))
     .refine((n) => n >= min && n <= max, { message: `expected a whole number from ${min} to ${max}` });
 
+/** A duration: milliseconds, or a number with ms, s, m, h or d ("24h", "5m"). */
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+const duration = (def: string, minMs: number) =>
+  z
+    .string()
+    .default(def)
+    .refine((v) => /^\s*\d+\s*(ms|s|m|h|d)?\s*$/.test(v), { message: 'expected a duration such as 500ms, 30s, 5m, 24h or milliseconds' })
+    .transform((v) => {
+      const [, n, unit] = /^\s*(\d+)\s*(ms|s|m|h|d)?\s*$/.exec(v)!;
+      return Number(n) * (UNIT_MS[unit ?? 'ms'] ?? 1);
+    })
+    .refine((ms) => ms >= minMs, { message: `expected at least ${minMs} ms` });
+
 const url = (protocols: string[], example: string) =>
   z.string({ message: `a URL such as ${example}` }).refine(
     (v) => {
@@ -114,7 +127,12 @@ const envSchema = z.object({
   SHUTDOWN_TIMEOUT_MS: int(20000, 100),
   STALLED_INTERVAL_MS: int(15000, 500),
   JOB_LOCK_DURATION_MS: int(30000, 1000),
-  JOB_MAX_STALLED: int(3, 1, 100),
+  JOB_MAX_STALLED: int(5, 1, 100),
+  TRANSIENT_RETRY_FOR: duration('24h', 1000),
+  TRANSIENT_BACKOFF_MAX: duration('5m', 100),
+  BREAKER_FAILURES: int(3, 1, 1000),
+  BREAKER_PROBE_MS: int(3000, 100),
+  OUTAGE_ALERT_GRACE_MS: int(30000, 0),
 
   OUTBOX_DEBOUNCE_MS: int(300, 0, 600_000),
   OUTBOX_DOCUMENT_DEBOUNCE_MS: int(500, 0, 600_000),
@@ -317,8 +335,16 @@ export interface Config {
     shutdownTimeoutMs: number;
     stalledIntervalMs: number;
     lockDurationMs: number;
-    /** A job whose worker died this many times is dead-lettered instead of retried again. */
+    /** A job that stopped its worker process this many times in a row (while others completed) is dead-lettered. */
     maxStalled: number;
+    /** How long a transient failure is retried (since the job's first one) before the dead-letter queue. */
+    transientRetryForMs: number;
+    /** Cap of the exponential backoff between transient retries. */
+    transientBackoffMaxMs: number;
+    /** Consecutive connection failures that open a dependency's circuit breaker. */
+    breakerFailures: number;
+    /** How often an open breaker asks its dependency whether it answers again. */
+    breakerProbeMs: number;
   };
   outbox: { debounceMs: number; documentDebounceMs: number; sweepIntervalMs: number; recheckAfterMs: number; retentionDays: number };
   schedules: {
@@ -372,6 +398,8 @@ export interface Config {
     /** At most one dead-letter message per flow in this many minutes. */
     alertGroupMinutes: number;
     alertCheckIntervalMs: number;
+    /** A dependency down this long is announced (shorter blips are not). */
+    outageAlertGraceMs: number;
     logDir: string | undefined;
     logFileMaxMb: number;
     logFileKeep: number;
@@ -525,6 +553,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       stalledIntervalMs: e.STALLED_INTERVAL_MS,
       lockDurationMs: e.JOB_LOCK_DURATION_MS,
       maxStalled: e.JOB_MAX_STALLED,
+      transientRetryForMs: e.TRANSIENT_RETRY_FOR,
+      transientBackoffMaxMs: e.TRANSIENT_BACKOFF_MAX,
+      breakerFailures: e.BREAKER_FAILURES,
+      breakerProbeMs: e.BREAKER_PROBE_MS,
     },
     outbox: {
       debounceMs: e.OUTBOX_DEBOUNCE_MS,
@@ -568,6 +600,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       alertEmailTo: (e.ALERT_EMAIL_TO ?? '').split(',').map((v) => v.trim()).filter(Boolean),
       alertGroupMinutes: e.ALERT_GROUP_MINUTES,
       alertCheckIntervalMs: e.ALERT_CHECK_INTERVAL_MS,
+      outageAlertGraceMs: e.OUTAGE_ALERT_GRACE_MS,
       logDir: e.LOG_DIR,
       logFileMaxMb: e.LOG_FILE_MAX_MB,
       logFileKeep: e.LOG_FILE_KEEP,

@@ -65,15 +65,68 @@ export function isPermanent(err: unknown): boolean {
   return err instanceof PermanentError;
 }
 
-/** True for errors we know to be passing: used for logging and metrics, not for retry decisions. */
+/**
+ * True for errors we know to be passing (a dependency down, a lock timeout, a deadlock victim, a
+ * server fault of an HTTP API): retried for TRANSIENT_RETRY_FOR instead of MAX_RETRY_COUNT times.
+ */
 export function isKnownTransient(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
+  if (err instanceof PermanentError) return false;
+  if (isConnectionError(err)) return true;
+  if ((err as { transient?: unknown }).transient === true) return true;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && TRANSIENT_CODES.has(code)) return true;
   // SQL Server: deadlock victim 1205, lock request timeout 1222
   const number = (err as { number?: unknown }).number;
   if (number === 1205 || number === 1222) return true;
   return /deadlock|lock timeout|connection (?:terminated|closed|reset)/i.test(err.message);
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  // mssql/tedious: socket error, connection or login timeout, closed connection, failed login
+  'ESOCKET',
+  'ETIMEOUT',
+  'ECONNCLOSED',
+  'ELOGIN',
+  'ENOTOPEN',
+  // PostgreSQL: shutdown, starting up, too many connections, connection exceptions, database gone
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '3D000',
+]);
+
+const CONNECTION_MESSAGE =
+  /connection terminated|connection (?:closed|reset|refused|lost)|timeout exceeded when trying to connect|client has encountered a connection error|database system is (?:starting up|shutting down|in recovery mode)|terminating connection|failed to connect|socket hang up|ECONNREFUSED|ECONNRESET/i;
+
+/**
+ * True when the error says a dependency cannot be reached at all (refused, lost, login or connect
+ * timeout, server shutting down): the dependency is down, not this job's data. Such failures feed
+ * the circuit breaker and never use up a job's attempts. Looks through `cause` chains.
+ */
+export function isConnectionError(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof PermanentError) return false;
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+    if (e instanceof AggregateError && e.errors.some((x) => isConnectionError(x))) return true;
+    if (CONNECTION_MESSAGE.test(e.message)) return true;
+  }
+  return false;
 }
 
 export function errorMessage(err: unknown): string {

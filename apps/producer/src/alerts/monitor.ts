@@ -8,6 +8,7 @@ import type { Config, Logger } from '@mikrosync/core';
 import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel, AlertMessage } from './channels.js';
+import { describeOutage } from '../status/outages.js';
 
 interface DeadGroup {
   firstSeenAt: number;
@@ -21,6 +22,8 @@ export class AlertMonitor {
   private readonly groups = new Map<string, DeadGroup>();
   private readonly lastDeadMessage = new Map<string, number>();
   private readonly open = new Set<string>();
+  /** When this producer first saw each dependency down (ping or a worker's breaker). */
+  private readonly downSince = new Map<string, number>();
   private primed = false;
   private readonly leaseKey: string;
   private readonly me = `${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -99,8 +102,25 @@ export class AlertMonitor {
     const redisUp = await this.reachable(() => this.deps.queues.connection.ping());
     const webUp = await this.reachable(() => this.deps.web.query('SELECT 1'));
     const erpUp = await this.reachable(() => this.deps.erp.ping());
-    for (const [name, up] of [['web database', webUp], ['ERP database', erpUp]] as const) {
-      await this.condition(`down:${name}`, !up, { subject: `${name} unreachable`, text: `mikrosync cannot reach the ${name}.` }, { subject: `${name} reachable again`, text: `The ${name} answers again.` });
+    // Workers that wait for a dependency say so in Redis: one alert when an outage outlasts the
+    // grace, one when it is over; the documents queued meanwhile are waiting, not failed.
+    const outages = redisUp ? await this.status.outages().catch(() => []) : [];
+    for (const [dep, name, up] of [['web', 'web database', webUp], ['erp', 'ERP database', erpUp]] as const) {
+      const outage = outages.find((o) => o.dependency === dep);
+      const down = !up || Boolean(outage);
+      if (!down) this.downSince.delete(dep);
+      else if (!this.downSince.has(dep)) this.downSince.set(dep, outage ? Math.min(now, Date.parse(outage.since)) : now);
+      const since = this.downSince.get(dep) ?? now;
+      const announced = down && now - since >= this.config.ops.outageAlertGraceMs;
+      // Only a change of state sends anything: hold the condition while within the grace.
+      if (down && !announced) continue;
+      const text = describeOutage({ dependency: dep, since: new Date(since).toISOString(), queued: outage?.queued ?? 0 }, this.config.erp.timeZone);
+      await this.condition(
+        `down:${name}`,
+        announced,
+        { subject: `${name} unreachable: ${text.en}`, text: `mikrosync cannot reach the ${name}; the documents wait and are posted when it answers.\n${text.en}\n${text.tr}` },
+        { subject: `${name} reachable again`, text: `The ${name} answers again; the queued documents are being posted.\n${name === 'ERP database' ? 'ERP' : 'Web veritabanı'} yeniden yanıt veriyor; bekleyen belgeler işleniyor.` },
+      );
     }
     if (!redisUp) {
       // Without Redis there is no lease to share: every producer reports it.

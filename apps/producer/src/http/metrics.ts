@@ -65,6 +65,27 @@ export function createMetrics(src: MetricsSources): { registry: Registry; render
     },
   });
 
+  new Gauge({
+    name: 'mikrosync_dependency_waiting_since_seconds',
+    help: 'Since when (epoch seconds) workers wait for a dependency that is down (erp, web); absent when none is',
+    labelNames: ['dependency'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const o of await src.status.outages()) this.set({ dependency: o.dependency }, Date.parse(o.since) / 1000);
+    },
+  });
+  new Gauge({
+    name: 'mikrosync_dependency_waiting_jobs',
+    help: 'Jobs queued (waiting, delayed, running) in the flows that wait for a dependency that is down',
+    labelNames: ['dependency'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const o of await src.status.outages()) this.set({ dependency: o.dependency }, o.queued);
+    },
+  });
+
   // Per flow: health (0 green, 1 amber, 2 red), staleness, last success and rows of the last run.
   const HEALTH = { green: 0, amber: 1, red: 2 } as const;
   const flowGauge = (name: string, help: string, pick: (f: Awaited<ReturnType<StatusService['snapshot']>>['flows'][number]) => number | null) =>

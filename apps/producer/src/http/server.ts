@@ -13,6 +13,7 @@ import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
 import { createMetrics } from './metrics.js';
 import { opsRouter } from './ops-routes.js';
 import type { StatusService } from '../status/status-service.js';
+import { describeOutage } from '../status/outages.js';
 
 export interface HttpDeps {
   config: Config;
@@ -88,7 +89,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       ]),
     );
     const ready = Object.values(results).every((v) => v === 'ok');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks: results });
+    // Workers waiting for a dependency: "waiting for the ERP since 14:02, 223 documents queued".
+    const waiting = (await deps.status.outages().catch(() => [])).map((o) => ({ ...o, message: describeOutage(o, config.erp.timeZone) }));
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : waiting.length ? 'waiting' : 'not ready', checks: results, waiting });
   });
   const metrics = createMetrics({ queues, queueNames, web: deps.web, prefix: config.redis.prefix, status: deps.status });
   app.get('/metrics', async (_req, res) => {

@@ -11,6 +11,7 @@ const TEXTS = {
     requeue: 'Yeniden kuyruğa al', discard: 'Sil', none: 'Hatalı iş yok', audit: 'İşlem geçmişi', who: 'Kim', action: 'İşlem',
     green: 'iyi', amber: 'dikkat', red: 'hata', never: 'hiç', updated: 'Güncellendi', confirmDiscard: 'Bu hatalı iş silinsin mi?',
     paused: 'duraklatıldı', error: 'Hata',
+    waiting: '{dep} bekleniyor, başlangıç {since}, kuyrukta {n} belge (hata değil: bağlantı gelince işlenir)', 'dep.erp': 'ERP', 'dep.web': 'Web veritabanı',
     'flow.sales': 'Satışlar', 'flow.purchases': 'Alışlar', 'flow.returns': 'İadeler', 'flow.collections': 'Tahsilat / tediye',
     'flow.stock': 'Stok kartları (web → ERP)', 'flow.catalog': 'Katalog (ERP → web)', 'flow.entegra': 'Entegra', 'flow.xml': 'Stok XML', 'flow.bitrix': 'Bitrix24',
   },
@@ -21,6 +22,7 @@ const TEXTS = {
     requeue: 'Re-enqueue', discard: 'Discard', none: 'No dead letters', audit: 'Audit log', who: 'Who', action: 'Action',
     green: 'ok', amber: 'attention', red: 'failing', never: 'never', updated: 'Updated', confirmDiscard: 'Discard this dead letter?',
     paused: 'paused', error: 'Error',
+    waiting: 'Waiting for {dep} since {since}, {n} documents queued (not failed: posted when it answers)', 'dep.erp': 'the ERP', 'dep.web': 'the web database',
     'flow.sales': 'Sales', 'flow.purchases': 'Purchases', 'flow.returns': 'Returns', 'flow.collections': 'Collections / payments',
     'flow.stock': 'Stock cards (web → ERP)', 'flow.catalog': 'Catalog (ERP → web)', 'flow.entegra': 'Entegra', 'flow.xml': 'Stock XML', 'flow.bitrix': 'Bitrix24',
   },
@@ -46,11 +48,13 @@ export const STATUS_PAGE_HTML = `<!doctype html>
   .reason { max-width: 560px; white-space: pre-wrap; word-break: break-word; }
   #lang button.active { background: #4a5568; color: #fff; }
   .muted { color: #718096; }
+  .outage { background: #fefcbf; border: 1px solid #d69e2e; padding: 8px 12px; margin-bottom: 12px; font-weight: 600; }
 </style>
 </head>
 <body>
 <header><h1 id="title"></h1><div><span id="updated" class="muted"></span> <span id="lang"><button data-lang="tr">TR</button><button data-lang="en">EN</button></span></div></header>
 <main>
+<div id="outages"></div>
 <h2 id="h-flows"></h2>
 <table id="flows"><thead></thead><tbody></tbody></table>
 <h2 id="h-dead"></h2>
@@ -79,6 +83,9 @@ function render(s) {
   document.getElementById('h-audit').textContent = t('audit');
   document.getElementById('updated').textContent = t('updated') + ': ' + when(s.generatedAt);
   document.querySelectorAll('#lang button').forEach((b) => b.classList.toggle('active', b.dataset.lang === lang));
+  const hhmm = (iso) => new Date(iso).toLocaleTimeString(lang === 'tr' ? 'tr-TR' : 'en-GB', { hour: '2-digit', minute: '2-digit' });
+  document.getElementById('outages').innerHTML = (s.outages || []).map((o) =>
+    '<div class="outage" data-outage="' + esc(o.dependency) + '">' + esc(t('waiting').replace('{dep}', t('dep.' + o.dependency)).replace('{since}', hhmm(o.since)).replace('{n}', o.queued)) + '</div>').join('');
   header('flows', ['flow', 'health', 'lastRun', 'duration', 'rows', 'staleness', 'queue', 'workers', 'dead', 'actions']);
   document.querySelector('#flows tbody').innerHTML = s.flows.map((f) => {
     const rows = f.lastRun && f.lastRun.rows ? Object.entries(f.lastRun.rows).map(([k, v]) => esc(k) + ': ' + esc(v)).join(', ') : '';

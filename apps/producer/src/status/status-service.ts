@@ -4,9 +4,19 @@
  * rated green / amber / red.
  */
 import { DEAD_LETTER_QUEUE, queueForDomain, type Config, type Domain } from '@mikrosync/core';
-import { lastRuns, oldestOpenEvents, readLastOutcomes, type DeadLetterEntry, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import {
+  lastRuns,
+  oldestOpenEvents,
+  readLastOutcomes,
+  readOutages,
+  type DeadLetterEntry,
+  type Dependency,
+  type QueueRegistry,
+  type WebPool,
+} from '@mikrosync/connectors';
 import { DeadLetterQueue } from '@mikrosync/connectors';
 import { flowSpecs } from './flows.js';
+import { dependenciesOf, type OutageStatus } from './outages.js';
 
 export type Health = 'green' | 'amber' | 'red';
 
@@ -21,12 +31,16 @@ export interface FlowStatus {
   schedule: string;
   queue: { waiting: number; active: number; delayed: number; failed: number; paused: boolean; workers: number };
   deadLetters: number;
+  /** Set while a dependency of the flow is down: its jobs wait (they are not failures). */
+  waitingFor: { dependency: Dependency; since: string } | null;
 }
 
 export interface FleetStatus {
   generatedAt: string;
   flows: FlowStatus[];
   deadLetters: DeadLetterEntry[];
+  /** Dependencies the workers wait for, with the documents queued meanwhile. */
+  outages: OutageStatus[];
 }
 
 export class StatusService {
@@ -40,8 +54,30 @@ export class StatusService {
     this.dlq = new DeadLetterQueue(queues);
   }
 
+  /** The outages alone, from Redis only (the web database may be the one that is down). */
+  async outages(): Promise<OutageStatus[]> {
+    const outages = await readOutages(this.queues.connection, this.config.redis.prefix);
+    return Promise.all(
+      outages.map(async (o) => {
+        const flows = flowSpecs(this.config).map((f) => f.flow).filter((f) => dependenciesOf(f).includes(o.dependency));
+        let queued = 0;
+        for (const f of flows) {
+          const c = await this.queues.get(queueForDomain(f)).getJobCounts('waiting', 'delayed', 'active', 'prioritized');
+          queued += (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
+        }
+        return { dependency: o.dependency, since: new Date(o.since).toISOString(), reason: o.reason, flows, queued };
+      }),
+    );
+  }
+
   async snapshot(): Promise<FleetStatus> {
-    const [runs, openAges, dead] = await Promise.all([lastRuns(this.web), oldestOpenEvents(this.web), this.dlq.list(0, 499)]);
+    // While the web database is down the page still shows the queues and the outage.
+    const [runs, openAges, dead, outages] = await Promise.all([
+      lastRuns(this.web).catch(() => []),
+      oldestOpenEvents(this.web).catch(() => ({}) as Awaited<ReturnType<typeof oldestOpenEvents>>),
+      this.dlq.list(0, 499),
+      readOutages(this.queues.connection, this.config.redis.prefix),
+    ]);
     const now = Date.now();
     const flows = await Promise.all(
       flowSpecs(this.config).map(async (spec): Promise<FlowStatus> => {
@@ -92,6 +128,8 @@ export class StatusService {
           reasons.push(why);
           if (h === 'red' || health === 'green') health = h;
         };
+        const outage = outages.find((o) => dependenciesOf(spec.flow).includes(o.dependency));
+        if (outage) worse('amber', `waiting_for_${outage.dependency}`);
         if (deadLetters > 0) worse('red', 'dead_letters');
         if (spec.kind === 'task' && lastRun?.status === 'failed') worse('red', 'last_run_failed');
         if (waiting > 0 && workers === 0) worse('red', 'no_worker');
@@ -111,9 +149,20 @@ export class StatusService {
           schedule: spec.cron,
           queue: { waiting, active: counts.active ?? 0, delayed: counts.delayed ?? 0, failed: counts.failed ?? 0, paused, workers },
           deadLetters,
+          waitingFor: outage ? { dependency: outage.dependency, since: new Date(outage.since).toISOString() } : null,
         };
       }),
     );
-    return { generatedAt: new Date(now).toISOString(), flows, deadLetters: dead.filter((d) => d.queue !== DEAD_LETTER_QUEUE) };
+    const outageStatus = outages.map((o) => {
+      const waiting = flows.filter((f) => dependenciesOf(f.flow).includes(o.dependency));
+      return {
+        dependency: o.dependency,
+        since: new Date(o.since).toISOString(),
+        reason: o.reason,
+        flows: waiting.map((f) => f.flow),
+        queued: waiting.reduce((n, f) => n + f.queue.waiting + f.queue.delayed + f.queue.active, 0),
+      };
+    });
+    return { generatedAt: new Date(now).toISOString(), flows, deadLetters: dead.filter((d) => d.queue !== DEAD_LETTER_QUEUE), outages: outageStatus };
   }
 }

@@ -109,6 +109,8 @@ export class BitrixMethodPausedError extends Error {
 /** Server faults, HTML answers and network errors that outlasted the client's retries. */
 export class BitrixTransientError extends Error {
   override name = 'BitrixTransientError';
+  /** Retried by the queue for TRANSIENT_RETRY_FOR (core's isKnownTransient). */
+  readonly transient = true;
   constructor(
     message: string,
     readonly status: number | undefined,

@@ -55,6 +55,11 @@ function toEntry(job: Job): DeadLetterEntry {
   return { id: String(job.id), ...(job.data as DeadLetter) };
 }
 
+/** The dead letter of a record job: one per record (record job ids are derived from the record). */
+export function deadLetterIdOf(queue: string, jobId: string): string {
+  return `${queue}__${jobId}`;
+}
+
 export class DeadLetterQueue {
   constructor(private readonly registry: QueueRegistry) {}
 
@@ -62,15 +67,31 @@ export class DeadLetterQueue {
     return this.registry.get(DEAD_LETTER_QUEUE);
   }
 
-  /** Stores a copy of a finally failed job. Its id is unique per failure so nothing overwrites it. */
+  /**
+   * Stores a copy of a finally failed job. A record has at most one dead letter: its id is derived
+   * from the record and a newer failure replaces the older one. Task failures keep one each.
+   */
   async add(entry: DeadLetter): Promise<string> {
+    const jobId = entry.record ? deadLetterIdOf(entry.queue, entry.jobId) : `${entry.queue}__${entry.jobId}__${Date.now()}`;
+    if (entry.record) await (await this.queue.getJob(jobId))?.remove();
     const job = await this.queue.add('dead-letter', entry, {
-      jobId: `${entry.queue}__${entry.jobId}__${Date.now()}`,
+      jobId,
       attempts: 1,
       removeOnComplete: false,
       removeOnFail: false,
     });
     return String(job.id);
+  }
+
+  /**
+   * Removes the dead letter of a record job that has now completed by whatever path (fixed on the
+   * web and captured again, re-enqueued from the page, the CLI or Bull Board). True if one was there.
+   */
+  async resolve(queue: string, jobId: string): Promise<boolean> {
+    const job = await this.queue.getJob(deadLetterIdOf(queue, jobId));
+    if (!job) return false;
+    await job.remove();
+    return true;
   }
 
   /** Dead letters are kept as waiting jobs that no worker consumes. */
