@@ -61,10 +61,17 @@ export function classifyAlerts(messages: { text: string }[], dependency: Depende
 const collectionsWorker = ['worker', '--domain', 'collections'];
 const salesWorker = ['worker', '--domain', 'sales'];
 
-/** The fleet is up once its outbox listener has run LISTEN. */
-async function listening(t: FaultEnv): Promise<void> {
+/**
+ * The producer is up once its outbox listener has run LISTEN. Tests start it first and the workers
+ * after: a handful of processes loading their modules at once on a busy machine take minutes.
+ */
+async function listening(t: FaultEnv, fleet: ProcessFleet): Promise<void> {
   const q = `SELECT 1 FROM pg_stat_activity WHERE application_name = 'mikrosync-listener' AND datname = current_database() AND query LIKE 'LISTEN %'`;
-  await waitFor('fleet listening', async () => (await t.web.query(q)).rowCount, 60_000);
+  try {
+    await waitFor('fleet listening', async () => (await t.web.query(q)).rowCount, 120_000, 250);
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n${fleet.output().slice(-4000)}`);
+  }
 }
 
 /** Waits for every record to be posted and the outbox settled, then measures. */
@@ -81,8 +88,8 @@ export async function runKillStorm(t: FaultEnv, seed: StreamSeed, o: Load & { ki
   const { dlq, close } = openDeadLetters(t);
   try {
     fleet.add(['producer']);
+    await listening(t, fleet);
     const workers = [fleet.add(collectionsWorker), fleet.add(collectionsWorker), fleet.add(salesWorker), fleet.add(salesWorker)];
-    await listening(t);
     const stream = startStream(t, seed, { ...o });
     const kills = await killStorm(fleet, workers, { kills: o.kills, minGapMs: 200, maxGapMs: 800, minAgeMs: 2500 });
     await stream.done;
@@ -105,15 +112,16 @@ export async function runDbOutage(t: FaultEnv, seed: StreamSeed, o: Load & { dep
   const { dlq, close } = openDeadLetters(t);
   try {
     fleet.add(['producer']);
+    await listening(t, fleet);
     fleet.add(collectionsWorker);
     fleet.add(salesWorker);
-    await listening(t);
     // Two check intervals so the alert monitor has taken its first look before the fault.
     await new Promise((r) => setTimeout(r, 2 * t.config.ops.alertCheckIntervalMs));
     const erp = o.dependency === 'erp';
     const stream = startStream(t, seed, { ...o, spreadMs: erp ? Math.min(40_000, o.outageMs / 2 + 5000) : 3000 });
-    if (erp) await waitFor('first documents posted', async () => (await measureOutcome(t, stream.written, dlq)).posted >= 5, 60_000);
-    else await stream.done;
+    // The workers have loaded and are posting when the fault starts.
+    await waitFor('first documents posted', async () => (await measureOutcome(t, stream.written, dlq)).mapped >= 5, 120_000, 250);
+    if (!erp) await stream.done;
     let sawWaiting = false;
     let statusDuringOutage: unknown;
     const alertsBefore = t.hook.messages.length;
@@ -139,9 +147,9 @@ export async function runRedisRestarts(t: FaultEnv, seed: StreamSeed, redis: Own
   const fleet = new ProcessFleet(t.env);
   try {
     fleet.add(['producer']);
+    await listening(t, fleet);
     fleet.add(collectionsWorker);
     fleet.add(salesWorker);
-    await listening(t);
     const stream = startStream(t, seed, { ...o });
     let end = Date.now();
     for (let i = 0; i < o.restarts; i++) {
@@ -167,16 +175,16 @@ export async function runListenKills(t: FaultEnv, seed: StreamSeed, o: Load & { 
   const { dlq, close } = openDeadLetters(t);
   try {
     fleet.add(['producer']);
+    await listening(t, fleet);
     fleet.add(collectionsWorker);
     fleet.add(salesWorker);
-    await listening(t);
     const stream = startStream(t, seed, { ...o });
     let kills = 0;
     for (let i = 0; i < o.kills; i++) {
       await new Promise((r) => setTimeout(r, o.spreadMs / (o.kills + 1)));
       const r = await t.web.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'mikrosync-listener' AND datname = current_database()`);
       kills += r.rowCount ?? 0;
-      await listening(t);
+      await listening(t, fleet);
     }
     await stream.done;
     return { ...(await settle(t, stream.written, dlq, Date.now(), o.settleMs)), kills, output: fleet.output() };
