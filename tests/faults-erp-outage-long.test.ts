@@ -24,5 +24,5 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('ERP stopped 10 minutes', () => {
     const seed = await seedStream(t);
     const report = await runDbOutage(t, seed, { dependency: 'erp', outageMs: 600_000, collections: 90, sales: 30, settleMs: 120_000 });
     expectOutageWaitedOut(report, 90 + 30, 'ERP');
-  }, 900_000);
+  }, 1_200_000);
 });

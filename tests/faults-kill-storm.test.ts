@@ -27,7 +27,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('SIGKILL storm', () => {
     expect(report.kills).toBeGreaterThanOrEqual(50);
     expect(outcome.records, summary).toBe(260);
     expect(report.drainMs, `${summary}\n${report.output.slice(-4000)}`).not.toBeNull();
-    expect({ duplicates: outcome.duplicates, lost: outcome.lost, deadLetters: outcome.deadLetters, mapped: outcome.mapped, openOutbox: outcome.openOutbox }, summary).toEqual({
+    expect({ duplicates: outcome.duplicates, lost: outcome.lost, deadLetters: outcome.deadLetters, mapped: outcome.mapped, openOutbox: outcome.openOutbox }, `${summary}\n${report.output.slice(-4000)}`).toEqual({
       duplicates: 0,
       lost: 0,
       deadLetters: 0,

@@ -22,7 +22,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('web database stopped 60 s (pool and LI
   it('120 collections + 40 sales: waited out, posted within 10 s of recovery, status says waiting, one alert each way', async () => {
     t = await createFaultEnv('web', { LOG_LEVEL: 'warn' });
     const seed = await seedStream(t);
-    const report = await runDbOutage(t, seed, { dependency: 'web', outageMs: 60_000, collections: 120, sales: 40, settleMs: 120_000 });
+    const report = await runDbOutage(t, seed, { dependency: 'web', outageMs: 60_000, collections: 120, sales: 40, settleMs: 90_000 });
     expectOutageWaitedOut(report, 120 + 40, 'web database');
-  }, 300_000);
+  }, 600_000);
 });

@@ -9,7 +9,8 @@ export function expectOutageWaitedOut(report: FaultReport, records: number, depe
   const { outcome } = report;
   const summary = JSON.stringify({ ...report, output: undefined });
   expect(outcome.records, summary).toBe(records);
-  expect({ duplicates: outcome.duplicates, lost: outcome.lost, deadLetters: outcome.deadLetters, mapped: outcome.mapped, openOutbox: outcome.openOutbox }, summary).toEqual({
+  const tail = `\nlast process output:\n${report.output.slice(-6000)}`;
+  expect({ duplicates: outcome.duplicates, lost: outcome.lost, deadLetters: outcome.deadLetters, mapped: outcome.mapped, openOutbox: outcome.openOutbox }, summary + tail).toEqual({
     duplicates: 0,
     lost: 0,
     deadLetters: 0,

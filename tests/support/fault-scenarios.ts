@@ -58,6 +58,11 @@ export function classifyAlerts(messages: { text: string }[], dependency: Depende
   return r;
 }
 
+/** Progress of a scenario on stderr (a fault run takes minutes; this shows where it is). */
+function note(what: string): void {
+  if (process.env.FAULTS_QUIET !== '1') process.stderr.write(`[faults ${new Date().toISOString().slice(11, 19)}] ${what}\n`);
+}
+
 const collectionsWorker = ['worker', '--domain', 'collections'];
 const salesWorker = ['worker', '--domain', 'sales'];
 
@@ -76,7 +81,8 @@ async function listening(t: FaultEnv, fleet: ProcessFleet): Promise<void> {
 
 /** Waits for every record to be posted and the outbox settled, then measures. */
 async function settle(t: FaultEnv, written: Written, dlq: ReturnType<typeof openDeadLetters>['dlq'], since: number, timeoutMs: number) {
-  const { drainedAt } = await waitPosted(t, written, dlq, timeoutMs);
+  const { drainedAt, outcome } = await waitPosted(t, written, dlq, timeoutMs);
+  note(drainedAt ? `all ${outcome.records} posted and mapped ${drainedAt - since} ms after the fault ended` : `not drained: ${JSON.stringify({ ...outcome, deadLetterReasons: outcome.deadLetterReasons.slice(0, 2) })}`);
   // Outbox events are settled just after the worker's own commit.
   if (drainedAt) await waitFor('outbox settled', async () => (await measureOutcome(t, written, dlq)).openOutbox === 0, 30_000).catch(() => undefined);
   return { drainMs: drainedAt === null ? null : drainedAt - since, outcome: await measureOutcome(t, written, dlq) };
@@ -91,9 +97,11 @@ export async function runKillStorm(t: FaultEnv, seed: StreamSeed, o: Load & { ki
     await listening(t, fleet);
     const workers = [fleet.add(collectionsWorker), fleet.add(collectionsWorker), fleet.add(salesWorker), fleet.add(salesWorker)];
     const stream = startStream(t, seed, { ...o });
+    note('kill storm starts');
     const kills = await killStorm(fleet, workers, { kills: o.kills, minGapMs: 200, maxGapMs: 800, minAgeMs: 2500 });
     await stream.done;
     const end = Date.now();
+    note(`${kills} kills done, stream written`);
     return { ...(await settle(t, stream.written, dlq, end, o.settleMs)), kills, output: fleet.output() };
   } finally {
     await fleet.stop();
@@ -113,6 +121,7 @@ export async function runDbOutage(t: FaultEnv, seed: StreamSeed, o: Load & { dep
   try {
     fleet.add(['producer']);
     await listening(t, fleet);
+    note('producer listening');
     fleet.add(collectionsWorker);
     fleet.add(salesWorker);
     // Two check intervals so the alert monitor has taken its first look before the fault.
@@ -122,6 +131,7 @@ export async function runDbOutage(t: FaultEnv, seed: StreamSeed, o: Load & { dep
     // The workers have loaded and are posting when the fault starts.
     await waitFor('first documents posted', async () => (await measureOutcome(t, stream.written, dlq)).mapped >= 5, 120_000, 250);
     if (!erp) await stream.done;
+    note(`${o.dependency} goes down for ${o.outageMs} ms`);
     let sawWaiting = false;
     let statusDuringOutage: unknown;
     const alertsBefore = t.hook.messages.length;
@@ -129,6 +139,7 @@ export async function runDbOutage(t: FaultEnv, seed: StreamSeed, o: Load & { dep
       statusDuringOutage = await t.status().catch((err: unknown) => `status API failed: ${String(err)}`);
       sawWaiting ||= saysWaitingFor(statusDuringOutage, o.dependency);
     });
+    note(`${o.dependency} accepts connections again; status said waiting: ${sawWaiting}`);
     await stream.done;
     const settled = await settle(t, stream.written, dlq, backAt, o.settleMs);
     // The recovery alert comes with the monitor's next look; then give a late duplicate time to arrive.
