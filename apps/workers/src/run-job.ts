@@ -6,6 +6,7 @@
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import {
   errorMessage,
+  faultPoint,
   isPermanent,
   NotReadyError,
   PermanentError,
@@ -68,6 +69,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
   const log = ctx.log.child({ table: data.table, id: data.recordId, jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
     upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
+    // Crash tests: MIKROSYNC_FAULT=record:<id> makes this one record kill its process each time.
+    faultPoint(`record:${data.recordId}`);
     const processor = recordProcessorFor(data.table);
     const result = await processor(data, { ...ctx, log });
     await settleOutbox(ctx.web, tables, data.recordId, upto, { status: 'done' });

@@ -11,7 +11,7 @@ import { purgeOutbox } from '@mikrosync/connectors';
 import type { WorkerContext } from './context.js';
 import { deadLetter, runRecordJob } from './run-job.js';
 import { Liveness } from './breaker.js';
-import { clearStalls, crashLoopOf, noteStall } from './stalls.js';
+import { clearStalls, crashLoopOf, noteStall, stallsOf, SuspectGate } from './stalls.js';
 
 /**
  * BullMQ's own limit on stalls, set out of reach: a stalled job is always put back, and stalls.ts
@@ -48,20 +48,26 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
     autorun: true,
   };
   const liveness = new Liveness(ctx);
+  // Per queue: a suspect waits only for the jobs of its own queue.
+  const gates = new Map<string, SuspectGate>();
   const run = async (domain: Domain, job: Job, token: string | undefined) => {
-    const loop = await crashLoopOf(ctx, job);
+    const gate = gates.get(job.queueName) ?? gates.set(job.queueName, new SuspectGate()).get(job.queueName)!;
+    const stalls = await stallsOf(ctx, job);
+    const loop = await crashLoopOf(ctx, job, stalls);
     if (loop) {
       await deadLetter(ctx, job, new Error(loop.reason), false);
       await clearStalls(ctx, job.queueName, String(job.id));
       throw new UnrecoverableError(loop.reason);
     }
-    try {
-      return (job.data as { kind?: string }).kind === 'task'
-        ? await runTaskJob(ctx, domain, job, stopping.signal, { token, liveness })
-        : await runRecordJob(ctx, job, token, liveness);
-    } finally {
-      await clearStalls(ctx, job.queueName, String(job.id)).catch(() => undefined);
-    }
+    return gate.run(stalls.stalls > 0, async () => {
+      try {
+        return (job.data as { kind?: string }).kind === 'task'
+          ? await runTaskJob(ctx, domain, job, stopping.signal, { token, liveness })
+          : await runRecordJob(ctx, job, token, liveness);
+      } finally {
+        await clearStalls(ctx, job.queueName, String(job.id)).catch(() => undefined);
+      }
+    });
   };
   for (const domain of domains) {
     const name = queueForDomain(domain);

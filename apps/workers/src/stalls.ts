@@ -34,14 +34,18 @@ export interface CrashLoop {
  * Decides, when a job starts, whether it is a crash loop: stalled JOB_MAX_STALLED times in a row
  * while jobs of its queue completed since its first stall, and (for a record) not in the ERP ledger.
  */
-export async function crashLoopOf(ctx: WorkerContext, job: Job): Promise<CrashLoop | undefined> {
+export async function stallsOf(ctx: WorkerContext, job: Job): Promise<{ stalls: number; first: number }> {
   const jobId = String(job.id);
   const [n, first] = await ctx.redis.hmget(key(ctx, job.queueName), `${jobId}:n`, `${jobId}:first`);
-  const stalls = Number(n ?? 0);
+  return { stalls: Number(n ?? 0), first: Number(first ?? 0) };
+}
+
+export async function crashLoopOf(ctx: WorkerContext, job: Job, { stalls, first }: { stalls: number; first: number }): Promise<CrashLoop | undefined> {
+  const jobId = String(job.id);
   if (stalls < ctx.config.worker.maxStalled) return undefined;
   // The whole fleet dying (a bad deployment, the machine) is not this job's fault.
   const { completedAt } = await readLastOutcomes(ctx.redis, ctx.config.redis.prefix, job.queueName);
-  if (completedAt <= Number(first ?? 0)) return undefined;
+  if (completedAt <= first) return undefined;
   const record = recordJobSchema.safeParse(job.data);
   if (record.success) {
     // Already posted: the processor's ledger path completes it and rebuilds the web mapping.
@@ -58,4 +62,35 @@ export async function crashLoopOf(ctx: WorkerContext, job: Job): Promise<CrashLo
     stalls,
     reason: `task job ${jobId} of queue ${job.queueName}: this job stopped the worker process ${stalls} times in a row while other jobs completed. Fix: look at the worker log lines of this job before each restart, then re-enqueue it`,
   };
+}
+
+/**
+ * Runs a suspect (a job that was running when its process died) alone in this process: other jobs
+ * wait for it and it waits for those already running. A crash while it runs is then its own, so
+ * jobs that merely shared a process with a crashing job are not counted as crash loops.
+ */
+export class SuspectGate {
+  private active = 0;
+  private suspect: Promise<void> | undefined;
+
+  async run<T>(isSuspect: boolean, fn: () => Promise<T>): Promise<T> {
+    while (this.suspect) await this.suspect;
+    if (!isSuspect) {
+      this.active++;
+      try {
+        return await fn();
+      } finally {
+        this.active--;
+      }
+    }
+    let release!: () => void;
+    this.suspect = new Promise<void>((r) => (release = r));
+    try {
+      while (this.active > 0) await new Promise((r) => setTimeout(r, 50));
+      return await fn();
+    } finally {
+      this.suspect = undefined;
+      release();
+    }
+  }
 }

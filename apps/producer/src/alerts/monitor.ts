@@ -5,7 +5,7 @@
  * Only one producer of the fleet evaluates at a time (a lease in Redis).
  */
 import type { Config, Logger } from '@mikrosync/core';
-import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
+import { clearOutage, markOutage, type ErpClient, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel, AlertMessage } from './channels.js';
 import { describeOutage } from '../status/outages.js';
@@ -102,6 +102,16 @@ export class AlertMonitor {
     const redisUp = await this.reachable(() => this.deps.queues.connection.ping());
     const webUp = await this.reachable(() => this.deps.web.query('SELECT 1'));
     const erpUp = await this.reachable(() => this.deps.erp.ping());
+    if (redisUp) {
+      // What this producer sees goes next to what the workers see, for the status page.
+      const prefix = this.config.redis.prefix;
+      const redis = this.deps.queues.connection;
+      const ttl = Math.max(30_000, this.config.ops.alertCheckIntervalMs * 3);
+      for (const [dep, up] of [['web', webUp], ['erp', erpUp]] as const) {
+        if (up) await clearOutage(redis, prefix, dep, 'producer').catch(() => undefined);
+        else await markOutage(redis, prefix, dep, now, `${dep === 'web' ? 'web database' : 'ERP database'} does not answer the producer`, ttl, 'producer').catch(() => undefined);
+      }
+    }
     // Workers that wait for a dependency say so in Redis: one alert when an outage outlasts the
     // grace, one when it is over; the documents queued meanwhile are waiting, not failed.
     const outages = redisUp ? await this.status.outages().catch(() => []) : [];

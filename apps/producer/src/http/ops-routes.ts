@@ -57,7 +57,7 @@ export function opsRouter(d: OpsDeps): Router {
     res.type('html').send(STATUS_PAGE_HTML);
   });
   r.get('/api/status', d.auth, async (_req, res) => {
-    const [snapshot, audit] = await Promise.all([d.status.snapshot(), recentAudit(d.web, 20)]);
+    const [snapshot, audit] = await Promise.all([d.status.snapshot(), recentAudit(d.web, 20).catch(() => [])]);
     res.json({ ...snapshot, audit });
   });
 

@@ -32,25 +32,47 @@ export interface Outage {
   reason: string;
 }
 
-function key(prefix: string, dep: Dependency): string {
-  return `${prefix}:outage:${dep}`;
+/**
+ * Who saw it: the workers' breakers, or the producer (its outbox listener and pool need the web
+ * database too, and it may be the only one to notice while no job runs). Each clears its own.
+ */
+export type OutageObserver = 'workers' | 'producer';
+const OBSERVERS: readonly OutageObserver[] = ['workers', 'producer'];
+
+function key(prefix: string, dep: Dependency, observer: OutageObserver): string {
+  return `${prefix}:outage:${dep}:${observer}`;
 }
 
 /** Opens (or keeps open) the outage; the first writer's `since` stays. */
-export async function markOutage(redis: Redis, prefix: string, dep: Dependency, since: number, reason: string, ttlMs: number): Promise<void> {
-  const k = key(prefix, dep);
+export async function markOutage(
+  redis: Redis,
+  prefix: string,
+  dep: Dependency,
+  since: number,
+  reason: string,
+  ttlMs: number,
+  observer: OutageObserver = 'workers',
+): Promise<void> {
+  const k = key(prefix, dep, observer);
   await redis.multi().hsetnx(k, 'since', String(since)).hset(k, 'reason', reason.slice(0, 500)).pexpire(k, ttlMs).exec();
 }
 
-export async function clearOutage(redis: Redis, prefix: string, dep: Dependency): Promise<void> {
-  await redis.del(key(prefix, dep));
+export async function clearOutage(redis: Redis, prefix: string, dep: Dependency, observer: OutageObserver = 'workers'): Promise<void> {
+  await redis.del(key(prefix, dep, observer));
 }
 
+/** One entry per dependency that anyone sees down, with the earliest `since`. */
 export async function readOutages(redis: Redis, prefix: string): Promise<Outage[]> {
   const out: Outage[] = [];
   for (const dependency of DEPENDENCIES) {
-    const h = await redis.hgetall(key(prefix, dependency));
-    if (h.since) out.push({ dependency, since: Number(h.since), reason: h.reason ?? '' });
+    let found: Outage | undefined;
+    for (const observer of OBSERVERS) {
+      const h = await redis.hgetall(key(prefix, dependency, observer));
+      if (!h.since) continue;
+      const since = Number(h.since);
+      if (!found || since < found.since) found = { dependency, since, reason: h.reason ?? found?.reason ?? '' };
+    }
+    if (found) out.push(found);
   }
   return out;
 }
