@@ -8,11 +8,21 @@
  *   npm run bench:faults [-- --scale 0.2 --kills 50 --erp-outage 63 --web-outage 60 --only kill,erp,web,redis,listen]
  */
 import { parseArgs } from 'node:util';
-import setupTemplates from '../tests/support/global-setup.js';
-import { createFaultEnv, type FaultEnv } from '../tests/support/fault-env.js';
-import { runDbOutage, runKillStorm, runListenKills, runRedisRestarts, type FaultReport } from '../tests/support/fault-scenarios.js';
-import { seedStream } from '../tests/support/fault-stream.js';
-import { startOwnRedis } from '../tests/support/own-redis.js';
+import type { FaultEnv } from '../tests/support/fault-env.js';
+import type { FaultReport } from '../tests/support/fault-scenarios.js';
+
+// The test helpers clone per-scenario databases from these templates; they read the names when
+// first imported, hence the dynamic imports below.
+const run = `${process.pid}_${Date.now().toString(36)}`;
+process.env.MIKROSYNC_TPL_WEB = `mikrosync_tpl_${run}_web`;
+process.env.MIKROSYNC_TPL_ERP = `mikrosync_tpl_${run}_erp`;
+const { dropDatabase, ensureDatabase } = await import('@mikrosync/connectors');
+const { dbUrl } = await import('../tests/support/env.js');
+const { loadErpSchema, loadWebSchema } = await import('../tests/support/schemas.js');
+const { createFaultEnv } = await import('../tests/support/fault-env.js');
+const { runDbOutage, runKillStorm, runListenKills, runRedisRestarts } = await import('../tests/support/fault-scenarios.js');
+const { seedStream } = await import('../tests/support/fault-stream.js');
+const { startOwnRedis } = await import('../tests/support/own-redis.js');
 
 const { values: args } = parseArgs({
   options: {
@@ -56,7 +66,11 @@ async function withEnv(own: 'erp' | 'web' | undefined, env: Record<string, strin
   }
 }
 
-const teardown = await setupTemplates();
+const templates = [dbUrl(process.env.MIKROSYNC_TPL_WEB), dbUrl(process.env.MIKROSYNC_TPL_ERP)] as const;
+await ensureDatabase(templates[0], { recreate: true });
+await ensureDatabase(templates[1], { recreate: true });
+await loadWebSchema(templates[0]);
+await loadErpSchema(templates[1]);
 try {
   if (only.has('kill')) {
     const load = { collections: n(1000), sales: n(300) };
@@ -97,7 +111,7 @@ try {
     );
   }
 } finally {
-  await teardown();
+  for (const url of templates) await dropDatabase(url).catch(() => undefined);
 }
 
 const seconds = (ms: number | null | undefined) => (ms === null || ms === undefined ? 'never' : `${(ms / 1000).toFixed(1)} s`);
