@@ -43,6 +43,9 @@ export async function createFaultEnv(own: 'erp' | 'web' | undefined, overrides: 
     ALERT_WEBHOOK_URL: hook.url,
     ALERT_CHECK_INTERVAL_MS: '2000',
     ...overrides,
+  }).catch(async (err: unknown) => {
+    await hook.close();
+    throw err;
   });
   const status = async () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/status`, {
