@@ -19,10 +19,10 @@ afterEach(async () => {
 });
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('ERP stopped 10 minutes', () => {
-  it('90 collections + 30 sales: waited out, posted within 10 s of recovery, status says waiting, one alert each way', async () => {
+  it('45 collections + 15 sales: waited out, posted within 10 s of recovery, status says waiting, one alert each way', async () => {
     t = await createFaultEnv('erp', { LOG_LEVEL: 'warn' });
     const seed = await seedStream(t);
-    const report = await runDbOutage(t, seed, { dependency: 'erp', outageMs: 600_000, collections: 90, sales: 30, settleMs: 120_000 });
-    expectOutageWaitedOut(report, 90 + 30, 'ERP');
+    const report = await runDbOutage(t, seed, { dependency: 'erp', outageMs: 600_000, collections: 45, sales: 15, settleMs: 120_000 });
+    expectOutageWaitedOut(report, 45 + 15, 'ERP');
   }, 1_200_000);
 });

@@ -19,10 +19,10 @@ afterEach(async () => {
 });
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('web database stopped 60 s (pool and LISTEN)', () => {
-  it('120 collections + 40 sales: waited out, posted within 10 s of recovery, status says waiting, one alert each way', async () => {
+  it('60 collections + 20 sales: waited out, posted within 10 s of recovery, status says waiting, one alert each way', async () => {
     t = await createFaultEnv('web', { LOG_LEVEL: 'warn' });
     const seed = await seedStream(t);
-    const report = await runDbOutage(t, seed, { dependency: 'web', outageMs: 60_000, collections: 120, sales: 40, settleMs: 90_000 });
-    expectOutageWaitedOut(report, 120 + 40, 'web database');
+    const report = await runDbOutage(t, seed, { dependency: 'web', outageMs: 60_000, collections: 60, sales: 20, settleMs: 90_000 });
+    expectOutageWaitedOut(report, 60 + 20, 'web database');
   }, 600_000);
 });
