@@ -108,26 +108,37 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
 });
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
-  it('retries an unreachable ERP with backoff, then dead-letters it as not permanent, and the outbox row says why', async () => {
-    const { t, ids } = await setup({ MAX_RETRY_COUNT: '3', RETRY_BACKOFF_MS: '200' });
+  it('waits for an unreachable ERP instead of dead-lettering, says so in Redis, and dead-letters only when TRANSIENT_RETRY_FOR is spent', async () => {
+    const { t, ids } = await setup({ RETRY_BACKOFF_MS: '200', BREAKER_PROBE_MS: '300' });
     start(['producer'], t.env);
     // The ERP database does not exist: every attempt fails with a connection error.
     const erpDown = { ...t.env, ERP_DATABASE_URL: t.env.ERP_DATABASE_URL!.replace(/\/[^/]+$/, '/erp_is_down') };
     start(['worker', '--domain', 'collections'], erpDown);
     const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 7 });
-    const { createRedis, DeadLetterQueue, QueueRegistry } = await import('@mikrosync/connectors');
+    const { createRedis, DeadLetterQueue, QueueRegistry, readOutages } = await import('@mikrosync/connectors');
     const queues = new QueueRegistry(createRedis(t.env.REDIS_URL!), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 200 });
     cleanups.push(async () => {
       await queues.close();
       queues.connection.disconnect();
     });
     const dlq = new DeadLetterQueue(queues);
+    const outage = await waitFor('outage recorded', async () => (await readOutages(queues.connection, t.config.redis.prefix)).find((o) => o.dependency === 'erp'), 30_000);
+    expect(outage.reason).toMatch(/erp_is_down/);
+    // Far more than MAX_RETRY_COUNT x backoff: still waiting, not dead-lettered, outbox open.
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(await dlq.count()).toBe(0);
+    expect((await t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id])).rows[0].status).toBe('enqueued');
+
+    // A budget of 2 s and a breaker that never opens: the retries spend it, then the dead letter.
+    for (const p of running.splice(0)) await p.stop('SIGKILL');
+    start(['producer'], t.env);
+    start(['worker', '--domain', 'collections'], { ...erpDown, TRANSIENT_RETRY_FOR: '2s', BREAKER_FAILURES: '1000' });
     const dead = await waitFor('dead letter', async () => (await dlq.list()).find((e) => e.record?.id === id), 30_000);
-    expect(dead).toMatchObject({ permanent: false, attempts: 3, queue: 'collections' });
-    expect(dead.reason).toMatch(/erp_is_down/);
+    expect(dead).toMatchObject({ permanent: false, queue: 'collections' });
+    expect(dead.reason).toMatch(new RegExp(`^tahsilatlar ${id}: the ERP database could not be reached for .*erp_is_down`));
     await settledOutbox(t.web, id);
-    const outbox = (await t.web.query('SELECT status, last_error, attempts FROM sync_outbox WHERE record_id = $1', [id])).rows[0];
-    expect(outbox).toMatchObject({ status: 'failed', last_error: dead.reason, attempts: 3 });
+    const outbox = (await t.web.query('SELECT status, last_error FROM sync_outbox WHERE record_id = $1', [id])).rows[0];
+    expect(outbox).toMatchObject({ status: 'failed', last_error: dead.reason });
   });
 });
 

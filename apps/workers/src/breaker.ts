@@ -97,6 +97,8 @@ class Breaker {
     await clearOutage(ctx.redis, ctx.config.redis.prefix, this.dep).catch(() => undefined);
     const promoted = await this.owner.resumeAfter(this.dep);
     ctx.log.info({ dependency: this.dep, outageMs: Date.now() - since, promoted }, `${DEPENDENCY_NAMES[this.dep]} answers again: work resumes`);
+    // Jobs that were failing while the probe succeeded are delayed just after the first pass.
+    this.timer = setTimeout(() => void this.owner.resumeAfter(this.dep), Math.max(1000, ctx.config.worker.breakerProbeMs));
   }
 
   stop(): void {

@@ -91,7 +91,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     const ready = Object.values(results).every((v) => v === 'ok');
     // Workers waiting for a dependency: "waiting for the ERP since 14:02, 223 documents queued".
     const waiting = (await deps.status.outages().catch(() => [])).map((o) => ({ ...o, message: describeOutage(o, config.erp.timeZone) }));
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : waiting.length ? 'waiting' : 'not ready', checks: results, waiting });
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : waiting.length ? 'waiting' : 'not ready', checks: results, ...(waiting.length ? { waiting } : {}) });
   });
   const metrics = createMetrics({ queues, queueNames, web: deps.web, prefix: config.redis.prefix, status: deps.status });
   app.get('/metrics', async (_req, res) => {

@@ -59,9 +59,11 @@ export class StatusService {
     const outages = await readOutages(this.queues.connection, this.config.redis.prefix);
     return Promise.all(
       outages.map(async (o) => {
-        const flows = flowSpecs(this.config).map((f) => f.flow).filter((f) => dependenciesOf(f).includes(o.dependency));
+        const specs = flowSpecs(this.config).filter((f) => dependenciesOf(f.flow).includes(o.dependency));
+        const flows = specs.map((f) => f.flow);
+        // Documents: the record flows' jobs (task flows hold their next scheduled run as delayed).
         let queued = 0;
-        for (const f of flows) {
+        for (const f of specs.filter((x) => x.kind === 'records').map((x) => x.flow)) {
           const c = await this.queues.get(queueForDomain(f)).getJobCounts('waiting', 'delayed', 'active', 'prioritized');
           queued += (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
         }
@@ -160,7 +162,7 @@ export class StatusService {
         since: new Date(o.since).toISOString(),
         reason: o.reason,
         flows: waiting.map((f) => f.flow),
-        queued: waiting.reduce((n, f) => n + f.queue.waiting + f.queue.delayed + f.queue.active, 0),
+        queued: waiting.filter((f) => f.kind === 'records').reduce((n, f) => n + f.queue.waiting + f.queue.delayed + f.queue.active, 0),
       };
     });
     return { generatedAt: new Date(now).toISOString(), flows, deadLetters: dead.filter((d) => d.queue !== DEAD_LETTER_QUEUE), outages: outageStatus };
