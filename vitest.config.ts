@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const alias = {
@@ -11,9 +12,25 @@ const alias = {
   '@mikrosync/producer': path.join(root, 'apps/producer/src/index.ts'),
 };
 
+/**
+ * Files named *-long.test.ts (a 10-minute outage) start first among the integration files, so they
+ * run beside the rest of the suite instead of after it.
+ */
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const isLong = (f: TestSpecification) => /-long\.test\.ts$/.test(f.moduleId);
+    const rest = sorted.filter((f) => !isLong(f));
+    const at = rest.findIndex((f) => f.project.name === 'integration');
+    rest.splice(at < 0 ? rest.length : at, 0, ...sorted.filter(isLong));
+    return rest;
+  }
+}
+
 export default defineConfig({
   resolve: { alias },
   test: {
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         extends: true,

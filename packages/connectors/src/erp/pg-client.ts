@@ -57,6 +57,9 @@ export function createPgErpClient(opts: PgErpOptions): ErpClient {
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
+  // A client checked out (in a transaction) when the server goes away emits 'error' outside any
+  // query; unhandled, that would end the process. The error surfaces on its next query instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return {
     dialect: 'pg',
     query: (stmt) => run(pool, stmt),

@@ -27,6 +27,9 @@ export function createWebPool(web: Config['web'], applicationName = 'mikrosync')
   pool.on('error', () => {
     /* idle client errors surface on the next query */
   });
+  // A client checked out (in a transaction) when the server goes away emits 'error' outside any
+  // query; unhandled, that would end the process. The error surfaces on its next query instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
