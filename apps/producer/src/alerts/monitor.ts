@@ -4,11 +4,14 @@
  * jobs and no worker, Redis or a database unreachable — and the all-clear when each recovers.
  * Only one producer of the fleet evaluates at a time (a lease in Redis).
  */
-import type { Config, Logger } from '@mikrosync/core';
-import { clearOutage, markOutage, type ErpClient, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import type { Config, Domain, Logger } from '@mikrosync/core';
+import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency, type ErpClient, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel, AlertMessage } from './channels.js';
 import { describeOutage } from '../status/outages.js';
+
+/** After an outage, how long a flow may take to drain its backlog before it counts as stale again. */
+const OUTAGE_DRAIN_GRACE_MS = 60_000;
 
 interface DeadGroup {
   firstSeenAt: number;
@@ -24,6 +27,8 @@ export class AlertMonitor {
   private readonly open = new Set<string>();
   /** When this producer first saw each dependency down (ping or a worker's breaker). */
   private readonly downSince = new Map<string, number>();
+  /** When each dependency last answered again after an outage. */
+  private readonly recoveredAt = new Map<string, number>();
   private primed = false;
   private readonly leaseKey: string;
   private readonly me = `${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -118,7 +123,7 @@ export class AlertMonitor {
     for (const [dep, name, up] of [['web', 'web database', webUp], ['erp', 'ERP database', erpUp]] as const) {
       const outage = outages.find((o) => o.dependency === dep);
       const down = !up || Boolean(outage);
-      if (!down) this.downSince.delete(dep);
+      if (!down && this.downSince.delete(dep)) this.recoveredAt.set(dep, now);
       else if (!this.downSince.has(dep)) this.downSince.set(dep, outage ? Math.min(now, Date.parse(outage.since)) : now);
       const since = this.downSince.get(dep) ?? now;
       const announced = down && now - since >= this.config.ops.outageAlertGraceMs;
@@ -163,10 +168,15 @@ export class AlertMonitor {
         text: `${g.ids.size} job(s) of flow ${flow} failed for good and wait in the dead-letter queue.\n\n${g.reasons.map((r) => `- ${r}`).join('\n')}${g.ids.size > g.reasons.length ? `\n- … and ${g.ids.size - g.reasons.length} more` : ''}\n\nRe-enqueue or discard them on the status page (/status) or with: mikrosync dlq list`,
       });
     }
+    // A flow behind because a dependency is down is announced by the outage alert alone: its
+    // staleness and idle queue follow from the outage, during it and while the backlog drains.
+    const waitsForOutage = (flow: Domain) =>
+      (DOMAIN_DEPENDENCIES[flow] ?? []).some((d: Dependency) => this.downSince.has(d) || now - (this.recoveredAt.get(d) ?? -Infinity) < OUTAGE_DRAIN_GRACE_MS);
     for (const f of s.flows) {
       if (f.deadLetters === 0 && !this.groups.has(f.flow)) {
         await this.condition(`dead:${f.flow}`, false, { subject: '', text: '' }, { subject: `flow ${f.flow}: dead-letter queue cleared`, text: `No job of flow ${f.flow} waits in the dead-letter queue any more.` });
       }
+      if (waitsForOutage(f.flow)) continue;
       await this.condition(
         `stale:${f.flow}`,
         f.reasons.includes('stale'),
