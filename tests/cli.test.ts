@@ -17,6 +17,7 @@ import { DEV_SQL, dropDatabase, ensureDatabase, runSqlFile } from '@mikrosync/co
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 import { dbUrl, TEST_REDIS_URL } from './support/env.js';
 import { startCli } from './support/processes.js';
+import { freePort } from './support/ports.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -46,16 +47,6 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return found;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 const jsonLogLine = /^\{"level":/m;
 

@@ -12,6 +12,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { startCli, type CliProcess } from './support/processes.js';
+import { freePort } from './support/ports.js';
 
 let t: TestEnv | undefined;
 const running: CliProcess[] = [];
@@ -142,16 +143,6 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
   });
 });
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** A Redis server of this test only (restarting the shared one would disturb other tests). */
 async function ownRedis(port: number, dir: string) {

@@ -13,7 +13,8 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, DeadLetterQueue, dropDatabase, QueueRegistry } from '@mikrosync/connectors';
-import { copyRepository, freePort, type RepoCopy } from './support/repo-copy.js';
+import { freePort } from './support/ports.js';
+import { copyRepository, type RepoCopy } from './support/repo-copy.js';
 import { dbUrl, TEST_REDIS_URL } from './support/env.js';
 import { waitFor } from './support/test-env.js';
 

@@ -10,7 +10,8 @@ import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { runCli } from './support/processes.js';
 import { startFleet, stopFleet, type TestFleet } from './support/fleet.js';
-import { freePort, RedisTopology } from './support/redis-topology.js';
+import { freePort } from './support/ports.js';
+import { RedisTopology } from './support/redis-topology.js';
 
 interface Shop {
   t: TestEnv;

@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outsidePaths } from './support/outside-paths.js';
-import { copyRepository, freePort, REPO_ROOT, type RepoCopy } from './support/repo-copy.js';
+import { freePort } from './support/ports.js';
+import { copyRepository, REPO_ROOT, type RepoCopy } from './support/repo-copy.js';
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 
 const read = (rel: string) => readFileSync(path.join(REPO_ROOT, rel), 'utf8');

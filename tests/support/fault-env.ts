@@ -7,7 +7,8 @@ import pg from 'pg';
 import { loadConfig } from '@mikrosync/core';
 import { createPgErpClient, ensureDatabase } from '@mikrosync/connectors';
 import { startAlertHook, type AlertHook } from './alert-hook.js';
-import { createPgCluster, freePort, type PgCluster } from './pg-cluster.js';
+import { createPgCluster, type PgCluster } from './pg-cluster.js';
+import { freePort } from './ports.js';
 import { loadErpSchema, loadWebSchema } from './schemas.js';
 import { createTestEnv, type TestEnv } from './test-env.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort } from './pg-cluster.js';
+import { freePort } from './ports.js';
 import { waitFor } from './test-env.js';
 
 export interface OwnRedis {
