@@ -6,8 +6,6 @@
  * at most one dead letter, and it disappears when the record is posted.
  * Outages are real: the fleet reaches PostgreSQL through a TCP gate that the test closes.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { recordJobId } from '@mikrosync/core';
@@ -16,6 +14,7 @@ import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds 
 import { startCli, type CliProcess } from './support/processes.js';
 import { startTcpGate, throughGate, type TcpGate } from './support/tcp-gate.js';
 import { TEST_PG_URL } from './support/env.js';
+import { startAlertHook } from './support/alert-hook.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -23,18 +22,9 @@ afterEach(async () => {
 });
 
 async function webhook() {
-  const messages: { text: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      messages.push(JSON.parse(body));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  cleanups.push(async () => void server.close());
-  return { messages, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
+  const hook = await startAlertHook('/hook');
+  cleanups.push(() => hook.close());
+  return hook;
 }
 
 interface Setup {

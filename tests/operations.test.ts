@@ -2,7 +2,6 @@
  * Operating mikrosync: alerts to a webhook and to e-mail (grouped, with recovery), the write
  * endpoints of the status page (credentials, origin, audit log), no secret on the page, log files.
  */
-import http from 'node:http';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,23 +12,11 @@ import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connecto
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { startCli, type CliProcess } from './support/processes.js';
+import { startAlertHook, type AlertHook } from './support/alert-hook.js';
 
 const ADMIN = { user: 'operator', password: 'S3CRET-admin-pass' };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
-async function httpReceiver() {
-  const messages: { text: string }[] = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      messages.push(JSON.parse(body));
-      res.end('ok');
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { messages, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/S3CRET-hook`, close: () => server.close() };
-}
 
 async function smtpReceiver() {
   const mails: string[] = [];
@@ -53,14 +40,14 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations', () => {
   let t: TestEnv;
   let ids: SeededIds;
   let fleet: CliProcess;
-  let hook: Awaited<ReturnType<typeof httpReceiver>>;
+  let hook: AlertHook;
   let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
   let base: string;
   let queues: QueueRegistry;
   let logDir: string;
 
   beforeAll(async () => {
-    hook = await httpReceiver();
+    hook = await startAlertHook('/services/T0/B0/S3CRET-hook');
     smtp = await smtpReceiver();
     logDir = mkdtempSync(path.join(tmpdir(), 'mikrosync-logs-'));
     t = await createTestEnv({

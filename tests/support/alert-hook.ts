@@ -8,7 +8,8 @@ export interface AlertHook {
   close(): Promise<void>;
 }
 
-export async function startAlertHook(): Promise<AlertHook> {
+/** `path`: the URL's path (a test of secret masking puts its marker there). */
+export async function startAlertHook(path = '/services/T0/B0/fault-hook'): Promise<AlertHook> {
   const messages: AlertHook['messages'] = [];
   const server = http.createServer((req, res) => {
     let body = '';
@@ -24,7 +25,7 @@ export async function startAlertHook(): Promise<AlertHook> {
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/services/T0/B0/fault-hook`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${path}`,
     messages,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
