@@ -12,7 +12,7 @@ import type { WorkerContext } from './context.js';
 import { deadLetter, runRecordJob } from './run-job.js';
 import { startHeartbeat } from './heartbeat.js';
 import { Liveness } from './breaker.js';
-import { clearStalls, crashLoopOf, noteStall, stallsOf, SuspectGate } from './stalls.js';
+import { clearStalls, crashLoopOf, markRunning, noteStall, stallsOf, SuspectGate } from './stalls.js';
 
 /**
  * BullMQ's own limit on stalls, set out of reach: a stalled job is always put back, and stalls.ts
@@ -53,6 +53,8 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
   const gates = new Map<string, SuspectGate>();
   const run = async (domain: Domain, job: Job, token: string | undefined) => {
     const gate = gates.get(job.queueName) ?? gates.set(job.queueName, new SuspectGate()).get(job.queueName)!;
+    // A run of this job in a process that died is counted before the job is judged.
+    await noteStall(ctx, job.queueName, String(job.id)).catch(() => false);
     const stalls = await stallsOf(ctx, job);
     const loop = await crashLoopOf(ctx, job, stalls);
     if (loop) {
@@ -61,6 +63,7 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
       throw new UnrecoverableError(loop.reason);
     }
     return gate.run(stalls.stalls > 0, async () => {
+      await markRunning(ctx, job.queueName, String(job.id));
       try {
         return (job.data as { kind?: string }).kind === 'task'
           ? await runTaskJob(ctx, domain, job, stopping.signal, { token, liveness })
@@ -74,8 +77,10 @@ export function startWorkers(ctx: WorkerContext, domains: readonly Domain[], opt
     const name = queueForDomain(domain);
     const worker = new Worker(name, (job, token) => run(domain, job, token), common);
     worker.on('stalled', (jobId) => {
-      log.warn({ queue: name, jobId }, 'job stalled (its worker process stopped); it is retried');
-      void noteStall(ctx, name, jobId).catch(() => undefined);
+      void noteStall(ctx, name, jobId).then(
+        (counted) => log.warn({ queue: name, jobId, counted }, counted ? 'job stalled (its worker process stopped while running it); it is retried' : 'job stalled while it waited behind a suspect; it is retried, uncounted'),
+        () => undefined,
+      );
     });
     liveness.register(domain, worker);
     worker.on('error', (err) => log.warn({ err, queue: name }, 'worker connection error'));

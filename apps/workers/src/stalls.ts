@@ -5,6 +5,8 @@
  * while other jobs of its queue completed. A record already in Mikro (ledger row) is never
  * dead-lettered: its processor completes it and rebuilds the web mapping.
  */
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { recordJobSchema } from '@mikrosync/core';
 import { findLedger, readLastOutcomes } from '@mikrosync/connectors';
@@ -14,15 +16,42 @@ function key(ctx: WorkerContext, queue: string): string {
   return `${ctx.config.redis.prefix}:stalls:${queue}`;
 }
 
-/** Called by the worker that found the job stalled (its process died while running it). */
-export async function noteStall(ctx: WorkerContext, queue: string, jobId: string): Promise<void> {
+function runningKey(ctx: WorkerContext, queue: string): string {
+  return `${ctx.config.redis.prefix}:running:${queue}`;
+}
+
+/** This process, in the running marks: a mark of another process is one that died. */
+const THIS_PROCESS = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+
+/**
+ * The job's processor starts now in this process. BullMQ also holds jobs that wait at a
+ * SuspectGate as active; a crash while they wait is not theirs, so only jobs marked here count a
+ * stall. The mark names the process, so the stall of a dead process is never confused with the
+ * job's new run here (the stalled check and the new run race).
+ */
+export async function markRunning(ctx: WorkerContext, queue: string, jobId: string): Promise<void> {
+  await ctx.redis.hset(runningKey(ctx, queue), `${jobId}@${THIS_PROCESS}`, String(Date.now()));
+}
+
+/**
+ * Counts a stall when the job was running in another process that is gone: called by the worker
+ * that found the job stalled, and when the job starts again (BullMQ may hand it out before the
+ * stalled event is handled). Not counted when it only waited at the gate behind a suspect.
+ */
+export async function noteStall(ctx: WorkerContext, queue: string, jobId: string): Promise<boolean> {
+  const marks = (await ctx.redis.hkeys(runningKey(ctx, queue))).filter((f) => f.startsWith(`${jobId}@`) && f !== `${jobId}@${THIS_PROCESS}`);
+  // HDEL answers how many it removed: of two callers racing (the stalled check, the job's next
+  // start), only one counts the stall.
+  if (marks.length === 0 || (await ctx.redis.hdel(runningKey(ctx, queue), ...marks)) === 0) return false;
   const k = key(ctx, queue);
   await ctx.redis.multi().hincrby(k, `${jobId}:n`, 1).hsetnx(k, `${jobId}:first`, String(Date.now())).exec();
+  return true;
 }
 
 /** The job ended in its process (any outcome): its stalls are no longer "in a row". */
 export async function clearStalls(ctx: WorkerContext, queue: string, jobId: string): Promise<void> {
   await ctx.redis.hdel(key(ctx, queue), `${jobId}:n`, `${jobId}:first`);
+  await ctx.redis.hdel(runningKey(ctx, queue), `${jobId}@${THIS_PROCESS}`);
 }
 
 export interface CrashLoop {
@@ -64,18 +93,28 @@ export async function crashLoopOf(ctx: WorkerContext, job: Job, { stalls, first 
   };
 }
 
+/** How long a suspect lets the jobs fetched with it go first before it claims the process. */
+const SUSPECT_SETTLE_MS = 250;
+const SUSPECT_MAX_WAIT_MS = 30_000;
+const tick = () => new Promise((r) => setTimeout(r, 50));
+
 /**
- * Runs a suspect (a job that was running when its process died) alone in this process: other jobs
- * wait for it and it waits for those already running. A crash while it runs is then its own, so
- * jobs that merely shared a process with a crashing job are not counted as crash loops.
+ * Runs a suspect (a job that was running when its process died) alone in this process, so that a
+ * crash while it runs is its own and jobs that merely shared a process with a crashing job are not
+ * counted as crash loops. The jobs fetched with it go first (up to SUSPECT_MAX_WAIT_MS): a job
+ * that kills its process then cannot hold the others back, and they complete in between. Then
+ * the suspect claims the process: new jobs wait until it is done.
  */
 export class SuspectGate {
   private active = 0;
-  private suspect: Promise<void> | undefined;
+  /** Set while a suspect runs alone. */
+  private claimed: Promise<void> | undefined;
+  /** Suspects take their turn one at a time. */
+  private turn: Promise<void> = Promise.resolve();
 
   async run<T>(isSuspect: boolean, fn: () => Promise<T>): Promise<T> {
-    while (this.suspect) await this.suspect;
     if (!isSuspect) {
+      while (this.claimed) await this.claimed;
       this.active++;
       try {
         return await fn();
@@ -83,14 +122,22 @@ export class SuspectGate {
         this.active--;
       }
     }
+    const previous = this.turn;
+    let endTurn!: () => void;
+    this.turn = new Promise<void>((r) => (endTurn = r));
+    await previous;
     let release!: () => void;
-    this.suspect = new Promise<void>((r) => (release = r));
     try {
-      while (this.active > 0) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, SUSPECT_SETTLE_MS));
+      const deadline = Date.now() + SUSPECT_MAX_WAIT_MS;
+      while (this.active > 0 && Date.now() < deadline) await tick();
+      this.claimed = new Promise<void>((r) => (release = r));
+      while (this.active > 0) await tick();
       return await fn();
     } finally {
-      this.suspect = undefined;
-      release();
+      this.claimed = undefined;
+      release?.();
+      endTurn();
     }
   }
 }
