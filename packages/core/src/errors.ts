@@ -38,27 +38,11 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const TRANSIENT_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EPIPE',
-  'EAI_AGAIN',
-  'ESOCKET',
-  'ETIMEOUT',
-  'ECONNCLOSED',
-  // PostgreSQL: serialization failure, deadlock, lock not available, admin shutdown, too many connections
-  '40001',
-  '40P01',
-  '55P03',
-  '57P01',
-  '57P03',
-  '53300',
-  '08000',
-  '08003',
-  '08006',
-]);
+/**
+ * Codes of passing failures that are not connection failures (those are CONNECTION_CODES, checked
+ * first): PostgreSQL serialization failure, deadlock, lock not available.
+ */
+const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03']);
 
 /** True when an error is known to be permanent; everything unknown is retried. */
 export function isPermanent(err: unknown): boolean {
