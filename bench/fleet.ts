@@ -57,6 +57,28 @@ export async function freshDatabases(): Promise<BenchDb> {
   return { web, erp, account, kasa, close: async () => void (await Promise.all([web.end(), erp.end()])) };
 }
 
+/** One sale with 5 lines (stock ids taken in turn) in one web transaction, as the web app writes it. */
+export async function insertSale(web: pg.Pool, account: string, stocks: string[], saleNo: string): Promise<string> {
+  const c = await web.connect();
+  try {
+    await c.query('BEGIN');
+    const id = (await c.query(
+      `INSERT INTO satislar (satis_no, cari_hesap_id, odeme_sekli, toplam_tutar, ara_toplam) VALUES ($1, $2, 'acik_hesap', 60, 50) RETURNING id`,
+      [saleNo, account],
+    )).rows[0].id as string;
+    const lines = Array.from({ length: 5 }, (_, n) => stocks[n % stocks.length]);
+    await c.query(
+      `INSERT INTO satis_kalemleri (satis_id, stok_id, miktar, birim_fiyat, toplam_tutar, kdv_orani, sira_no)
+       SELECT $1, s, 2, 5, 10, 20, n FROM unnest($2::uuid[]) WITH ORDINALITY AS x(s, n)`,
+      [id, lines],
+    );
+    await c.query('COMMIT');
+    return id;
+  } finally {
+    c.release();
+  }
+}
+
 export function cli(args: string[], env: Record<string, string>): ChildProcess {
   return spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'apps/producer/src/cli.ts', ...args], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }

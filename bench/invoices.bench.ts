@@ -8,7 +8,7 @@
  */
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
-import { benchEnv, cli, freshDatabases, mb, percentile, stop, waitForLedger, watchMemory, type BenchDb } from './fleet.js';
+import { benchEnv, cli, freshDatabases, insertSale, mb, percentile, stop, waitForLedger, watchMemory, type BenchDb } from './fleet.js';
 
 const { values: args } = parseArgs({
   options: { count: { type: 'string', default: '1500' }, rate: { type: 'string', default: '20' }, seconds: { type: 'string', default: '10' } },
@@ -26,26 +26,7 @@ async function seedStocks(db: BenchDb): Promise<string[]> {
   return ids;
 }
 
-/** One sale with 5 lines in one web transaction, as the web app writes it. */
-async function insertInvoice(web: pg.Pool, account: string, stocks: string[], i: number): Promise<string> {
-  const c = await web.connect();
-  try {
-    await c.query('BEGIN');
-    const id = (await c.query(
-      `INSERT INTO satislar (satis_no, cari_hesap_id, odeme_sekli, toplam_tutar, ara_toplam) VALUES ($1, $2, 'acik_hesap', 60, 50) RETURNING id`,
-      [`B-${process.pid}-${i}`, account],
-    )).rows[0].id as string;
-    await c.query(
-      `INSERT INTO satis_kalemleri (satis_id, stok_id, miktar, birim_fiyat, toplam_tutar, kdv_orani, sira_no)
-       SELECT $1, s, 2, 5, 10, 20, n FROM unnest($2::uuid[]) WITH ORDINALITY AS x(s, n)`,
-      [id, stocks],
-    );
-    await c.query('COMMIT');
-    return id;
-  } finally {
-    c.release();
-  }
-}
+const insertInvoice = (web: pg.Pool, account: string, stocks: string[], i: number) => insertSale(web, account, stocks, `B-${process.pid}-${i}`);
 
 async function throughput(workers: number, count: number) {
   const db = await freshDatabases();

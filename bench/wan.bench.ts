@@ -14,8 +14,7 @@
 import { parseArgs } from 'node:util';
 import { withSyncTransaction } from '@mikrosync/connectors';
 import { startDelayProxy, viaProxy, type DelayProxy } from './delay-proxy.js';
-import { benchEnv, cli, freshDatabases, percentile, stop, waitForLedger, type BenchDb } from './fleet.js';
-import { BENCH_ERP, BENCH_WEB } from './fleet.js';
+import { BENCH_ERP, BENCH_WEB, benchEnv, cli, freshDatabases, insertSale, percentile, stop, waitForLedger, type BenchDb } from './fleet.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -72,24 +71,7 @@ async function insertDocument(kind: Kind, db: BenchDb, stocks: string[], i: numb
     );
     return r.rows[0].id as string;
   }
-  const c = await db.web.connect();
-  try {
-    await c.query('BEGIN');
-    const id = (await c.query(
-      `INSERT INTO satislar (satis_no, cari_hesap_id, odeme_sekli, toplam_tutar, ara_toplam) VALUES ($1, $2, 'acik_hesap', 60, 50) RETURNING id`,
-      [`W-${process.pid}-${i}`, db.account],
-    )).rows[0].id as string;
-    const lines = Array.from({ length: 5 }, (_, n) => stocks[n % stocks.length]);
-    await c.query(
-      `INSERT INTO satis_kalemleri (satis_id, stok_id, miktar, birim_fiyat, toplam_tutar, kdv_orani, sira_no)
-       SELECT $1, s, 2, 5, 10, 20, n FROM unnest($2::uuid[]) WITH ORDINALITY AS x(s, n)`,
-      [id, lines],
-    );
-    await c.query('COMMIT');
-    return id;
-  } finally {
-    c.release();
-  }
+  return insertSale(db.web, db.account, stocks, `W-${process.pid}-${i}`);
 }
 
 /** A stock count's ERP rows are not in the ledger; it is done when its outbox event is. */
