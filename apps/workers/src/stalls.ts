@@ -50,8 +50,7 @@ export async function noteStall(ctx: WorkerContext, queue: string, jobId: string
 
 /** The job ended in its process (any outcome): its stalls are no longer "in a row". */
 export async function clearStalls(ctx: WorkerContext, queue: string, jobId: string): Promise<void> {
-  await ctx.redis.hdel(key(ctx, queue), `${jobId}:n`, `${jobId}:first`);
-  await ctx.redis.hdel(runningKey(ctx, queue), `${jobId}@${THIS_PROCESS}`);
+  await ctx.redis.multi().hdel(key(ctx, queue), `${jobId}:n`, `${jobId}:first`).hdel(runningKey(ctx, queue), `${jobId}@${THIS_PROCESS}`).exec();
 }
 
 export interface CrashLoop {
