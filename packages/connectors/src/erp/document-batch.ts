@@ -4,6 +4,8 @@
  * lock, and the ledger row with the record numbers and stamps of the rows just written.
  */
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
+import type { ErpClient } from './client.js';
+import { changedSince } from './invoices.js';
 import { LEDGER_TABLE, type LedgerRow } from './ledger.js';
 import type { NumberRange } from './numbering.js';
 import { dialectPart, ident, join, rawSql, sql, type SqlValue, type Statement } from './sql.js';
@@ -172,4 +174,29 @@ export function updateLedgerRow(
   batch.add(
     sql`UPDATE ${ident(LEDGER_TABLE)} SET ${ident('ldg_rows')} = ${rows}, ${ident('ldg_fingerprint')} = ${e.fingerprint}, ${ident('ldg_status')} = ${e.status}, ${ident('ldg_header_recno')} = ${valueOf(e.header)}, ${ident('ldg_updated_at')} = ${now}, ${ident('ldg_version')} = ${ident('ldg_version')} + 1 WHERE ${ident('ldg_web_table')} = ${e.webTable} AND ${ident('ldg_web_id')} = ${e.webId}`,
   );
+}
+
+/**
+ * The ledger rows that no longer match Mikro (edited or deleted there since posting): a read off
+ * the normal path, run after a batch stopped on `changed-in-mikro` (to name the rows) and for
+ * ledgers written before the write batch (whose stamps the driver formatted).
+ */
+export async function changedRows(erp: ErpClient, rows: LedgerRow[]): Promise<LedgerRow[]> {
+  const old = rows.filter((r) => r.stamp === undefined);
+  const changed = old.length > 0 ? await changedSince(erp, old) : [];
+  const stamped = rows.filter((r) => r.stamp !== undefined);
+  const tables = [...new Set(stamped.map((r) => r.table))];
+  if (tables.length === 0) return changed;
+  const sets = await erp.readBatch(
+    tables.map((table) => {
+      const m = meta(table);
+      const recnos = join(stamped.filter((r) => r.table === table).map((r) => sql`${r.recno}`));
+      return sql`SELECT ${ident(m.recno)} AS ${ident('recno')}, COALESCE(${stampOf(sql`${ident(m.lastup)}`)}, '') AS ${ident('s')} FROM ${ident(table)} WHERE ${ident(m.recno)} IN (${recnos})`;
+    }),
+  );
+  tables.forEach((table, i) => {
+    const now = new Map((sets[i] ?? []).map((r) => [Number(r.recno), String(r.s)]));
+    for (const r of stamped.filter((x) => x.table === table)) if (now.get(r.recno) !== r.stamp) changed.push(r);
+  });
+  return changed;
 }
