@@ -10,6 +10,12 @@ import { findLedger, insertLedger } from '../packages/connectors/src/erp/ledger.
 import { findAccount, findBank, findCashBox } from '../packages/connectors/src/erp/master-data.js';
 import { ERP_OWN_TABLES_MSSQL } from '../packages/connectors/src/erp/setup.js';
 import { erpAccessProblems } from '../packages/connectors/src/erp/access-check.js';
+import { mssqlReadStatement, mssqlRequests, pgBatchText, pgLiteral, varRef, WriteBatch } from '../packages/connectors/src/erp/batch.js';
+import { allocateNumber, deleteLedgerRows, guardLedger, insertLedgerRow, refuseIfChanged, updateLedgerRow } from '../packages/connectors/src/erp/document-batch.js';
+import { assignNumberBatch, depotLockQuery, stockCodesQuery, writeInvoiceBatch } from '../packages/connectors/src/erp/invoices.js';
+import { ledgerQuery } from '../packages/connectors/src/erp/ledger.js';
+import { accountQuery } from '../packages/connectors/src/erp/master-data.js';
+import { ident, sql } from '../packages/connectors/src/erp/sql.js';
 import { assertTsql, parseTsql, recordingTx as recordingMssqlTx } from './support/tsql.js';
 
 describe('the T-SQL checker', () => {
@@ -144,5 +150,93 @@ describe('ERP_OWN_TABLES_MSSQL', () => {
   it('parses as T-SQL', () => {
     expect(parseTsql(ERP_OWN_TABLES_MSSQL)).toEqual([]);
     assertTsql(ERP_OWN_TABLES_MSSQL);
+  });
+});
+
+describe('write and read batches rendered for SQL Server', () => {
+  const plan = (lines: number) => ({
+    header: { insert: { cha_evrak_tip: 63, cha_evrakno_seri: 'A', cha_evrakno_sira: 0, cha_aciklama: "O'Brien", cha_meblag: 12.5 }, afterInsert: { cha_karsid_kur: 1 } },
+    lines: Array.from({ length: lines }, (_, i) => ({
+      insert: { sth_evraktip: 4, sth_stok_kod: `S${i}`, sth_miktar: 1, sth_tutar: -1.5, sth_fat_recid_recno: 0 },
+      afterInsert: { sth_vergi: 0 },
+    })),
+  });
+  const posted = [
+    { table: 'CARI_HESAP_HAREKETLERI', recno: 10, stamp: '2025-11-12 10:00:00.000' },
+    { table: 'STOK_HAREKETLERI', recno: 11, stamp: '2025-11-12 10:00:00.000' },
+  ];
+
+  function invoiceBatch(opts: { lines: number; repost?: boolean }): WriteBatch {
+    const batch = new WriteBatch();
+    const h = batch.variable('h', 'int');
+    const n = batch.variable('n', 'int');
+    const rows = batch.variable('rows', 'text');
+    guardLedger(batch, 'satislar', 'w-1', opts.repost ? 2 : undefined);
+    if (opts.repost) {
+      refuseIfChanged(batch, posted);
+      deleteLedgerRows(batch, posted);
+    }
+    const sources = writeInvoiceBatch(batch, plan(opts.lines), h);
+    if (opts.repost) updateLedgerRow(batch, rows, { webTable: 'satislar', webId: 'w-1', fingerprint: 'f', status: 'posted', header: h, rows: sources }, '20251112 10:00:00.000');
+    else {
+      allocateNumber(batch, n, { headerType: 63, lineType: 4, series: 'A' }, 7);
+      assignNumberBatch(batch, h, n);
+      insertLedgerRow(batch, rows, { webTable: 'satislar', webId: 'w-1', docKind: 'sales', evrakTip: 63, series: 'A', number: n, header: h, fingerprint: 'f', rows: sources }, '20251112 10:00:00.000');
+    }
+    batch.result(sql`SELECT ${varRef(h)} AS ${ident('h')}, ${varRef(n)} AS ${ident('n')}`);
+    return batch;
+  }
+
+  it('a new invoice is one request: one transaction, rows first, the number lock last, no OUTPUT without INTO', () => {
+    const requests = mssqlRequests(invoiceBatch({ lines: 5 }), 15000);
+    expect(requests).toHaveLength(1);
+    const { text, params } = render(requests[0]!.build(), 'mssql');
+    assertTsql(text);
+    expect(text).toMatch(/^SET XACT_ABORT ON; SET LOCK_TIMEOUT 15000;\nBEGIN TRAN;/);
+    expect(text).toMatch(/COMMIT TRAN;\nSELECT @v_h AS \[h\], @v_n AS \[n\];$/);
+    expect(text.indexOf('sp_getapplock')).toBeGreaterThan(text.lastIndexOf('INSERT INTO [STOK_HAREKETLERI]'));
+    expect(text.indexOf('sp_getapplock')).toBeLessThan(text.indexOf('INSERT INTO [MIKROSYNC_LEDGER]'));
+    expect(text).toContain('SCOPE_IDENTITY()');
+    expect(text).not.toMatch(/OUTPUT (?![^;]*INTO)/);
+    expect(text).not.toContain("O'Brien"); // values bound, never spliced
+    expect(params).toContain("O'Brien");
+  });
+
+  it('a re-post checks Mikro\'s changes and deletes the old rows inside the same transaction', () => {
+    const { text } = render(mssqlRequests(invoiceBatch({ lines: 2, repost: true }), 15000)[0]!.build(), 'mssql');
+    assertTsql(text);
+    expect(text).toContain("THROW 51001, N'mikrosync:changed-in-mikro', 1;");
+    expect(text).toContain("THROW 51001, N'mikrosync:ledger-moved', 1;");
+    expect(text.indexOf('DELETE FROM [CARI_HESAP_HAREKETLERI]')).toBeLessThan(text.indexOf('INSERT INTO [CARI_HESAP_HAREKETLERI]'));
+    expect(text).not.toContain('sp_getapplock');
+  });
+
+  it('a batch past 2,100 parameters is cut into requests that carry the variables', () => {
+    const requests = mssqlRequests(invoiceBatch({ lines: 300 }), 15000);
+    expect(requests.length).toBeGreaterThan(1);
+    const carried = { lock_result: 0, lock_timeout: 15000, h: 41, n: null, rows: null };
+    requests.forEach((req, i) => {
+      const { text, params } = render(req.build(i === 0 ? undefined : carried), 'mssql');
+      assertTsql(text);
+      expect(params.length).toBeLessThanOrEqual(2100);
+      expect(text.includes('BEGIN TRAN') || text.includes('COMMIT TRAN')).toBe(false);
+      if (req.carry) expect(text).toMatch(/SELECT @v_lock_result AS \[lock_result\].*;$/);
+      if (i > 0) expect(params).toContain(41);
+    });
+  });
+
+  it('a read batch is one request of several SELECTs', () => {
+    const { text } = render(mssqlReadStatement([ledgerQuery('satislar', 'w-1'), accountQuery('120.01'), stockCodesQuery(['A', 'B']), depotLockQuery(1)]), 'mssql');
+    assertTsql(text);
+    expect(text.split(';\n')).toHaveLength(4);
+  });
+
+  it('the PostgreSQL stand-in gets the same batch as one text with escaped literals', () => {
+    const text = pgBatchText(invoiceBatch({ lines: 2 }), 15000, pgLiteral((s) => `'${s.replace(/'/g, "''")}'`));
+    expect(text).toContain("'O''Brien'");
+    expect(text).toContain('(-1.5)');
+    expect(text).toMatch(/^SET LOCAL lock_timeout = 15000;/);
+    expect(text).toContain("RAISE EXCEPTION 'mikrosync:ledger-exists'");
+    expect(text).not.toMatch(/\$\d/);
   });
 });
