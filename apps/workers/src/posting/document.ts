@@ -35,6 +35,7 @@ import {
   WriteBatch,
   type BatchVariable,
   type LedgerEntry,
+  type LedgerRow,
   type LedgerRowSource,
   type NumberRange,
   type Row,
@@ -51,9 +52,17 @@ export interface Written {
   rows: LedgerRowSource[];
   docKind: string;
   evrakTip: number;
-  /** A first posting's number: the range it is allocated in and the number asked for. */
+  /**
+   * A first posting's number, allocated by the kernel after the rows are written (the lock is
+   * held for the fewest statements): the range, the number asked for, and how the rows get it.
+   */
   numbering?: { range: NumberRange; requested: number | null; assign(batch: WriteBatch, header: BatchVariable, number: BatchVariable): void };
+  /** The flow allocated the number itself, before its rows (their columns carry it). */
+  numberedByFlow?: boolean;
 }
+
+/** What the web side is rebuilt from: the ledger, or what the write batch returned. */
+export type PostedDocument = Pick<LedgerEntry, 'series' | 'number' | 'headerRecno' | 'evrakTip' | 'rows'>;
 
 export interface DocumentFlow<Doc, Refs> {
   table: string;
@@ -63,20 +72,33 @@ export interface DocumentFlow<Doc, Refs> {
   fingerprint(doc: Doc): string;
   series(doc: Doc): string;
   onEdit(ctx: WorkerContext): 'repost' | 'conflict';
+  /** The refusal of an edit under 'conflict', when the flow words it its own way. */
+  editRefused?(posted: LedgerEntry): Error;
+  /** A document deleted on the web after posting: its rows are deleted, or this is the refusal. */
+  onWebDelete: 'delete-rows' | ((posted: LedgerEntry) => Error);
   /** The reads the checks need, sent in the read batch after the ledger's. */
   reads(doc: Doc, ctx: WorkerContext): Statement[];
   /** Judges the reads (throws PermanentError); what the plan needs from Mikro. */
   check(doc: Doc, results: Row[][], ctx: WorkerContext): Refs;
   /** Adds the document's rows to the batch; the header's record number goes into `header`. */
-  write(batch: WriteBatch, doc: Doc, refs: Refs, numbered: { series: string; number: number }, header: BatchVariable, now: { userNo: number; now: string }, ctx: WorkerContext): Written;
-  recordPosted(ctx: WorkerContext, id: string, posted: Pick<LedgerEntry, 'series' | 'number'>): Promise<void>;
+  write(
+    batch: WriteBatch,
+    doc: Doc,
+    refs: Refs,
+    numbered: { series: string; number: number },
+    vars: { header: BatchVariable; number: BatchVariable },
+    now: { userNo: number; now: string },
+    ctx: WorkerContext,
+  ): Written;
+  recordPosted(ctx: WorkerContext, id: string, posted: PostedDocument): Promise<void>;
   removePosted(ctx: WorkerContext, id: string): Promise<void>;
 }
 
 /** A second worker changed the ledger between our read batch and our write batch. */
 function lostRace(err: unknown): boolean {
   const code = batchErrorCode(err);
-  if (code === 'ledger-exists' || code === 'ledger-moved') return true;
+  // read-moved: a row the checks read (a portfolio cheque) changed before the batch locked it.
+  if (code === 'ledger-exists' || code === 'ledger-moved' || code === 'read-moved') return true;
   return err instanceof Error && err.message.includes('UQ_MIKROSYNC_LEDGER_WEB');
 }
 
@@ -137,6 +159,7 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
   // Gone from the web (or no longer to be posted): remove what we posted, if Mikro did not change it.
   if (!doc) {
     if (!posted) return 'gone' in loaded ? loaded.gone : '';
+    if (flow.onWebDelete !== 'delete-rows') throw flow.onWebDelete(posted);
     const what = `${table} ${id} was deleted on the web`;
     const detail = { record, fix: 'delete or correct the document in Mikro by hand' };
     await refuseIfOldRowsChanged(ctx, posted, what, 'nothing was deleted', detail);
@@ -157,6 +180,7 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
     return `already posted as ${describe(posted)}: web side rebuilt`;
   }
   if (posted && flow.onEdit(ctx) === 'conflict') {
+    if (flow.editRefused) throw flow.editRefused(posted);
     throw new ConflictError(`${table} ${id} was edited on the web after it was posted to Mikro as ${describe(posted)}; this installation rejects edits.`, {
       record,
       fix: 'correct the document in Mikro by hand, or undo the edit on the web',
@@ -178,7 +202,7 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
   }
   const s = stampOf(config);
   const series = posted ? posted.series : flow.series(doc);
-  const written = flow.write(batch, doc, refs, { series, number: posted ? posted.number : 0 }, header, s, ctx);
+  const written = flow.write(batch, doc, refs, { series, number: posted ? posted.number : 0 }, { header, number }, s, ctx);
   if (posted) {
     batch.set(number, sql`${posted.number}`);
     updateLedgerRow(batch, rowsJson, { webTable: table, webId: id, fingerprint: print, status: 'posted', header, rows: written.rows }, s.now);
@@ -187,13 +211,13 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
     if (written.numbering) {
       allocateNumber(batch, number, written.numbering.range, written.numbering.requested);
       written.numbering.assign(batch, header, number);
-    } else batch.set(number, sql`${0}`);
+    } else if (!written.numberedByFlow) batch.set(number, sql`${0}`);
     insertLedgerRow(batch, rowsJson, { webTable: table, webId: id, docKind: written.docKind, evrakTip: written.evrakTip, series, number, header, fingerprint: print, rows: written.rows }, s.now);
   }
-  batch.result(sql`SELECT ${varRef(header)} AS ${ident('h')}, ${varRef(number)} AS ${ident('n')}`);
+  batch.result(sql`SELECT ${varRef(header)} AS ${ident('h')}, ${varRef(number)} AS ${ident('n')}, ${varRef(rowsJson)} AS ${ident('rows')}`);
   const out = posted ? await runBatch(ctx, batch, posted, editWhat, 'nothing was written', editDetail) : await ctx.erp.writeBatch(batch);
   const headerRecno = Number(out[0]?.h);
-  const result = { series, number: Number(out[0]?.n), headerRecno };
+  const result: PostedDocument = { series, number: Number(out[0]?.n), headerRecno, evrakTip: written.evrakTip, rows: JSON.parse(String(out[0]?.rows ?? '[]')) as LedgerRow[] };
   const action = posted ? ('re-posted' as const) : ('posted' as const);
 
   faultPoint('crash-after-erp-commit');

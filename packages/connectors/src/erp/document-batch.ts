@@ -105,6 +105,8 @@ export function allocateNumber(batch: WriteBatch, n: BatchVariable, r: NumberRan
 export interface LedgerRowSource {
   table: string;
   where: Statement;
+  /** A text column kept as the row's `ref` (a payment order's refno). */
+  ref?: string;
 }
 
 function concat(parts: Statement[]): Statement {
@@ -124,6 +126,8 @@ export function ledgerRowsJson(sources: LedgerRowSource[]): Statement {
       recnoText,
       rawSql(`',"stamp":"'`),
       sql`COALESCE(${stampOf(sql`${ident(m.lastup)}`)}, '')`,
+      // A refno is ours (`<prefix>-000-000-<year>-<digits>`): nothing in it needs JSON escaping.
+      ...(s.ref ? [rawSql(`'","ref":"'`), sql`COALESCE(${ident(s.ref)}, '')`] : []),
       rawSql(`'"}'`),
     ]);
     return sql`SELECT ${i} AS ${ident('src')}, ${ident(m.recno)} AS ${ident('k')}, ${element} AS ${ident('e')} FROM ${ident(s.table)} WHERE ${s.where}`;
@@ -199,4 +203,24 @@ export async function changedRows(erp: ErpClient, rows: LedgerRow[]): Promise<Le
     for (const r of stamped.filter((x) => x.table === table)) if (now.get(r.recno) !== r.stamp) changed.push(r);
   });
   return changed;
+}
+
+/**
+ * `allocateRefno` in the batch: under the lock of `<prefix>-000-000-<year>-`, the highest running
+ * number of that stem + 1. The loop of `allocateRefno` over taken numbers is not needed here: a
+ * refno above the stem's maximum is taken by no order type.
+ */
+export function allocateRefnoBatch(batch: WriteBatch, refno: BatchVariable, prefix: string, year: number): void {
+  const stem = `${prefix}-000-000-${year}-`;
+  batch.lock(`mikrosync:refno:${stem}`);
+  const max = sql`SELECT MAX(${ident('sck_refno')}) FROM ${ident('ODEME_EMIRLERI')}${rangeLock} WHERE ${ident('sck_refno')} LIKE ${`${stem}%`}`;
+  const from = stem.length + 1;
+  const last = sql`${dialectPart(
+    sql`COALESCE(TRY_CAST(SUBSTRING((${max}), ${from}, 20) AS int), 0)`,
+    sql`COALESCE((SELECT CASE WHEN ${ident('x')}.${ident('t')} ~ '^[0-9]+$' THEN CAST(${ident('x')}.${ident('t')} AS integer) END FROM (SELECT substring((${max}) from ${from}) AS ${ident('t')}) AS ${ident('x')}), 0)`,
+  )}`;
+  batch.set(
+    refno,
+    sql`${dialectPart(sql`${stem} + RIGHT('00000000' + CAST(${last} + 1 AS varchar(10)), 8)`, sql`${stem} || lpad(CAST(${last} + 1 AS text), 8, '0')`)}`,
+  );
 }

@@ -1,4 +1,4 @@
 import { registerRecordProcessor } from '../../processors.js';
-import { processCollection } from './process-collection.js';
+import { processCollection } from './flow.js';
 
 registerRecordProcessor('tahsilatlar', processCollection);

@@ -52,6 +52,7 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
     fingerprint,
     series: (doc) => doc.series,
     onEdit: (ctx) => (ctx.config.invoices.editPolicy === 'reject' ? 'conflict' : 'repost'),
+    onWebDelete: 'delete-rows',
     reads: (doc, ctx) => [accountQuery(doc.accountCode), stockCodesQuery([...new Set(doc.lines.map((l) => l.stockCode))]), depotLockQuery(ctx.config.invoices.depotNo)],
     check(doc, [account = [], stocks = [], depot = []], ctx) {
       const found = requireAccount(doc.record, doc.accountCode, account as { cari_unvan1?: string }[]);
@@ -63,7 +64,7 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
       });
       return { accountTitle: found.cari_unvan1 ?? '' };
     },
-    write(batch, doc, refs, numbered, header, stamp, ctx) {
+    write(batch, doc, refs, numbered, { header }, stamp, ctx) {
       const vat = parseVatTable(ctx.config.invoices.vatPointers);
       const plan = planInvoice(
         doc,
