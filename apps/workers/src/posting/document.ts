@@ -22,7 +22,7 @@ import {
   batchErrorCode,
   changedRows,
   deleteLedgerRows,
-  describeLedger as describe,
+  describeLedger,
   guardLedger,
   ident,
   insertLedgerRow,
@@ -44,8 +44,12 @@ import {
 import type { WorkerContext } from '../context.js';
 import { stampOf } from './checks.js';
 
-/** What `load` found on the web: a document to post, or nothing to post (and why). */
-export type Loaded<Doc> = { doc: Doc } | { gone: string };
+/**
+ * What `load` found on the web: a document to post (`skipIfNew`: unless it was posted by us, it is
+ * not ours to post, and why), nothing to post (`gone`: a posted one was deleted on the web), or a
+ * record this flow never posts whatever the ledger says (`done`).
+ */
+export type Loaded<Doc> = { doc: Doc; skipIfNew?: string } | { gone: string } | { done: string };
 
 /** What a flow's rows are: where the ledger reads them back, and how the document is numbered. */
 export interface Written {
@@ -62,7 +66,7 @@ export interface Written {
 }
 
 /** What the web side is rebuilt from: the ledger, or what the write batch returned. */
-export type PostedDocument = Pick<LedgerEntry, 'series' | 'number' | 'headerRecno' | 'evrakTip' | 'rows'>;
+export type PostedDocument = Pick<LedgerEntry, 'series' | 'number' | 'headerRecno' | 'evrakTip' | 'rows' | 'docKind'>;
 
 export interface DocumentFlow<Doc, Refs> {
   table: string;
@@ -79,7 +83,9 @@ export interface DocumentFlow<Doc, Refs> {
   /** The reads the checks need, sent in the read batch after the ledger's. */
   reads(doc: Doc, ctx: WorkerContext): Statement[];
   /** Judges the reads (throws PermanentError); what the plan needs from Mikro. */
-  check(doc: Doc, results: Row[][], ctx: WorkerContext): Refs;
+  check(doc: Doc, results: Row[][], ctx: WorkerContext): Refs | Promise<Refs>;
+  /** How messages name a posted document, when not by series, number and header record number. */
+  describe?(posted: PostedDocument): string;
   /** Adds the document's rows to the batch; the header's record number goes into `header`. */
   write(
     batch: WriteBatch,
@@ -116,7 +122,8 @@ export function postDocument<Doc, Refs>(flow: DocumentFlow<Doc, Refs>) {
 }
 
 /** Runs the batch; a row Mikro changed since posting becomes the operator's ConflictError. */
-async function runBatch(
+async function runBatch<Doc, Refs>(
+  flow: DocumentFlow<Doc, Refs>,
   ctx: WorkerContext,
   batch: WriteBatch,
   posted: LedgerEntry,
@@ -127,13 +134,14 @@ async function runBatch(
   try {
     return await ctx.erp.writeBatch(batch);
   } catch (err) {
-    if (batchErrorCode(err) === 'changed-in-mikro') await refuseIfChangedInMikro(ctx, posted, what, outcome, detail);
+    if (batchErrorCode(err) === 'changed-in-mikro') await refuseIfChangedInMikro(flow, ctx, posted, what, outcome, detail);
     throw err;
   }
 }
 
 /** A person's correction in Mikro wins: any row we posted that changed since is a conflict. */
-async function refuseIfChangedInMikro(ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
+async function refuseIfChangedInMikro<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
+  const describe = flow.describe ?? describeLedger;
   const changed = await changedRows(ctx.erp, posted.rows);
   if (changed.length === 0) return;
   const rows = changed.map((c) => `${c.table} ${c.recno}`).join(', ');
@@ -141,8 +149,8 @@ async function refuseIfChangedInMikro(ctx: WorkerContext, posted: LedgerEntry, w
 }
 
 /** Ledgers written before the write batch hold driver-formatted stamps, checked here (rare path). */
-async function refuseIfOldRowsChanged(ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
-  if (posted.rows.some((r) => r.stamp === undefined)) await refuseIfChangedInMikro(ctx, posted, what, outcome, detail);
+async function refuseIfOldRowsChanged<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
+  if (posted.rows.some((r) => r.stamp === undefined)) await refuseIfChangedInMikro(flow, ctx, posted, what, outcome, detail);
 }
 
 async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob, ctx: WorkerContext): Promise<string> {
@@ -150,7 +158,9 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
   const table = flow.table;
   const id = job.recordId;
   const record = { table, id };
+  const describe = flow.describe ?? describeLedger;
   const loaded = await flow.load(ctx, id);
+  if ('done' in loaded) return loaded.done;
   const doc = 'doc' in loaded ? loaded.doc : undefined;
   const results = await ctx.erp.readBatch([ledgerQuery(table, id), ...(doc ? flow.reads(doc, ctx) : [])]);
   const ledger = parseLedger(results[0]?.[0]);
@@ -162,18 +172,19 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
     if (flow.onWebDelete !== 'delete-rows') throw flow.onWebDelete(posted);
     const what = `${table} ${id} was deleted on the web`;
     const detail = { record, fix: 'delete or correct the document in Mikro by hand' };
-    await refuseIfOldRowsChanged(ctx, posted, what, 'nothing was deleted', detail);
+    await refuseIfOldRowsChanged(flow, ctx, posted, what, 'nothing was deleted', detail);
     const batch = new WriteBatch();
     guardLedger(batch, table, id, posted.version);
     refuseIfChanged(batch, posted.rows);
     deleteLedgerRows(batch, posted.rows);
     updateLedgerRow(batch, undefined, { webTable: table, webId: id, fingerprint: posted.fingerprint, status: 'deleted', header: posted.headerRecno, rows: [] }, stampOf(config).now);
-    await runBatch(ctx, batch, posted, what, 'nothing was deleted', detail);
+    await runBatch(flow, ctx, batch, posted, what, 'nothing was deleted', detail);
     await flow.removePosted(ctx, id);
     log.info({ evrak: `${posted.series}${posted.number}`, table, id, chaRecno: posted.headerRecno }, `${flow.noun} deleted in Mikro after its web deletion`);
     return `deleted ERP document ${describe(posted)}`;
   }
 
+  if (!posted && 'skipIfNew' in loaded && loaded.skipIfNew) return loaded.skipIfNew;
   const print = flow.fingerprint(doc);
   if (posted && posted.fingerprint === print) {
     await flow.recordPosted(ctx, id, posted);
@@ -186,10 +197,10 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
       fix: 'correct the document in Mikro by hand, or undo the edit on the web',
     });
   }
-  const refs = flow.check(doc, results.slice(1), ctx);
+  const refs = await flow.check(doc, results.slice(1), ctx);
   const editWhat = `${table} ${id} was edited on the web`;
   const editDetail = { record, fix: 'bring the web document and the Mikro document in line by hand, then re-enqueue' };
-  if (posted) await refuseIfOldRowsChanged(ctx, posted, editWhat, 'nothing was written', editDetail);
+  if (posted) await refuseIfOldRowsChanged(flow, ctx, posted, editWhat, 'nothing was written', editDetail);
 
   const batch = new WriteBatch();
   const header = batch.variable('h', 'int');
@@ -215,9 +226,9 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
     insertLedgerRow(batch, rowsJson, { webTable: table, webId: id, docKind: written.docKind, evrakTip: written.evrakTip, series, number, header, fingerprint: print, rows: written.rows }, s.now);
   }
   batch.result(sql`SELECT ${varRef(header)} AS ${ident('h')}, ${varRef(number)} AS ${ident('n')}, ${varRef(rowsJson)} AS ${ident('rows')}`);
-  const out = posted ? await runBatch(ctx, batch, posted, editWhat, 'nothing was written', editDetail) : await ctx.erp.writeBatch(batch);
+  const out = posted ? await runBatch(flow, ctx, batch, posted, editWhat, 'nothing was written', editDetail) : await ctx.erp.writeBatch(batch);
   const headerRecno = Number(out[0]?.h);
-  const result: PostedDocument = { series, number: Number(out[0]?.n), headerRecno, evrakTip: written.evrakTip, rows: JSON.parse(String(out[0]?.rows ?? '[]')) as LedgerRow[] };
+  const result: PostedDocument = { series, number: Number(out[0]?.n), headerRecno, evrakTip: written.evrakTip, docKind: written.docKind, rows: JSON.parse(String(out[0]?.rows ?? '[]')) as LedgerRow[] };
   const action = posted ? ('re-posted' as const) : ('posted' as const);
 
   faultPoint('crash-after-erp-commit');

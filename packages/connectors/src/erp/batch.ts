@@ -17,6 +17,7 @@
  *    would cost catalog writes on every document). A conditional error is a `DO` block.
  */
 import { dialectPart, rawSql, render, sql, type DialectName, type SqlValue, Statement } from './sql.js';
+import { notifyObservers } from './client.js';
 
 export type BatchVarType = 'int' | 'text';
 
@@ -115,7 +116,7 @@ function mssqlType(t: BatchVarType): string {
   return t === 'int' ? 'int' : 'nvarchar(max)';
 }
 
-function mssqlStep(step: Step): Statement {
+export function mssqlStep(step: Step): Statement {
   if (step.kind === 'sql') return sql`${step.stmt};`;
   return sql`IF (${step.cond}) THROW 51001, ${rawSql(`N'${BATCH_ERROR_PREFIX}${step.code}'`)}, 1;`;
 }
@@ -229,3 +230,9 @@ export function mssqlReadStatement(stmts: Statement[]): Statement {
 }
 
 export type { DialectName };
+
+/** Shows `batch` to the statement observers: the request(s) SQL Server receives, then each statement. */
+export function notifyBatch(batch: WriteBatch, lockTimeoutMs: number, requests: MssqlRequest[] = mssqlRequests(batch, lockTimeoutMs)): void {
+  for (const req of requests) notifyObservers(req.build({}));
+  for (const step of batch.steps) notifyObservers(mssqlStep(step), true);
+}

@@ -33,17 +33,19 @@ export interface ErpClient extends ErpTx {
 
 /**
  * Observes every statement sent to the ERP, rendered for SQL Server whatever the target, so the
- * tests can parse each one with a T-SQL grammar.
+ * tests can parse each one with a T-SQL grammar. A write batch is observed as the request(s) SQL
+ * Server receives, then statement by statement with `part` set (for tests that look at one
+ * INSERT or UPDATE of a document).
  */
-export type StatementObserver = (mssqlText: Rendered, stmt: Statement) => void;
+export type StatementObserver = (mssqlText: Rendered, stmt: Statement, part?: boolean) => void;
 
 const observers = new Set<StatementObserver>();
 export function observeStatements(observer: StatementObserver): () => void {
   observers.add(observer);
   return () => observers.delete(observer);
 }
-export function notifyObservers(stmt: Statement): void {
+export function notifyObservers(stmt: Statement, part?: boolean): void {
   if (observers.size === 0) return;
   const rendered = render(stmt, 'mssql');
-  for (const o of observers) o(rendered, stmt);
+  for (const o of observers) o(rendered, stmt, part);
 }

@@ -6,6 +6,7 @@
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { ErpClient } from './client.js';
 import { changedSince } from './invoices.js';
+import { PLANNED_NUMBER } from './documents.js';
 import { LEDGER_TABLE, type LedgerRow } from './ledger.js';
 import type { NumberRange } from './numbering.js';
 import { dialectPart, ident, join, rawSql, sql, type SqlValue, type Statement } from './sql.js';
@@ -223,4 +224,43 @@ export function allocateRefnoBatch(batch: WriteBatch, refno: BatchVariable, pref
     refno,
     sql`${dialectPart(sql`${stem} + RIGHT('00000000' + CAST(${last} + 1 AS varchar(10)), 8)`, sql`${stem} || lpad(CAST(${last} + 1 AS text), 8, '0')`)}`,
   );
+}
+
+/**
+ * `allocateSlipNumber` in the batch: a stock slip's number under the lock of its range (lines
+ * only: a slip has no header).
+ */
+export function allocateSlipNumberBatch(batch: WriteBatch, n: BatchVariable, r: { evrakTip: number; series: string }, requested: number | null): void {
+  batch.lock(`mikrosync:sth:${r.evrakTip}:${r.series}`);
+  const range = sql`${ident('sth_evraktip')} = ${r.evrakTip} AND ${ident('sth_evrakno_seri')} = ${r.series}`;
+  const max = sql`SELECT COALESCE(MAX(${ident('sth_evrakno_sira')}), 0) + 1 FROM ${ident('STOK_HAREKETLERI')}${rangeLock} WHERE ${range}`;
+  if (requested === null) {
+    batch.set(n, max);
+    return;
+  }
+  const used = sql`SELECT 1 FROM ${ident('STOK_HAREKETLERI')}${rangeLock} WHERE ${range} AND ${ident('sth_evrakno_sira')} = ${requested}`;
+  batch.set(n, sql`CASE WHEN EXISTS (${used}) THEN (${max}) ELSE ${requested} END`);
+}
+
+/**
+ * `insertWithRecid` in the batch: the row with RECid_RECno 0, its identity into `recno`, then the
+ * RECid update with the columns set afterwards. A value equal to PLANNED_NUMBER becomes `number`.
+ */
+export function insertWithRecidBatch(
+  batch: WriteBatch,
+  recno: BatchVariable,
+  table: string,
+  prefix: string,
+  row: Record<string, SqlValue>,
+  after: Record<string, SqlValue>,
+  number: BatchVariable,
+): LedgerRowSource {
+  const sub = (v: SqlValue): Statement | SqlValue => (v === PLANNED_NUMBER ? varRef(number) : v);
+  const full: Record<string, SqlValue> = { ...row, [`${prefix}_RECid_DBCno`]: 0, [`${prefix}_RECid_RECno`]: 0 };
+  const names = Object.keys(full);
+  const recnoColumn = `${prefix}_RECno`;
+  batch.insertIdentity(recno, sql`INSERT INTO ${ident(table)} (${join(names.map((c) => ident(c)))}) VALUES (${join(names.map((c) => sql`${sub(full[c] ?? null)}`))})`, sql`${ident(recnoColumn)}`);
+  const set = { [`${prefix}_RECid_RECno`]: varRef(recno) as Statement | SqlValue, ...Object.fromEntries(Object.entries(after).map(([k, v]) => [k, sub(v)])) };
+  batch.add(sql`UPDATE ${ident(table)} SET ${join(Object.keys(set).map((k) => sql`${ident(k)} = ${set[k] ?? null}`))} WHERE ${ident(recnoColumn)} = ${varRef(recno)}`);
+  return { table, where: sql`${ident(recnoColumn)} = ${varRef(recno)}` };
 }

@@ -3,7 +3,7 @@ import type mssqlModule from 'mssql';
 import type { Config } from '@mikrosync/core';
 import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
 import { render, type SqlValue, type Statement } from './sql.js';
-import { mssqlReadStatement, mssqlRequests } from './batch.js';
+import { mssqlReadStatement, mssqlRequests, mssqlStep } from './batch.js';
 
 /** The connection settings of `ERP_*` / `MSSQL_*` (config) plus the pool and timeouts. */
 export type MssqlErpOptions = Config['erp']['mssql'] & Pick<Config['erp'], 'poolMax' | 'requestTimeoutMs' | 'lockTimeoutMs'>;
@@ -118,6 +118,8 @@ export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
     async writeBatch(batch) {
       const { mssql, pool } = await ready();
       const requests = mssqlRequests(batch, opts.lockTimeoutMs);
+      // The requests' own texts are observed as they are bound (run -> bind); the statements too.
+      for (const step of batch.steps) notifyObservers(mssqlStep(step), true);
       if (requests.length === 1) {
         // BEGIN TRAN ... COMMIT inside the text, with XACT_ABORT ON: any error (or a lost
         // connection) rolls the whole document back on the server.

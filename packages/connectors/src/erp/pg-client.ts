@@ -2,7 +2,7 @@
 import pg from 'pg';
 import { notifyObservers, type ErpClient, type ErpTx } from './client.js';
 import { render, type Statement } from './sql.js';
-import { mssqlReadStatement, mssqlRequests, pgBatchText, pgLiteral, pgReadText, type WriteBatch } from './batch.js';
+import { mssqlReadStatement, notifyBatch, pgBatchText, pgLiteral, pgReadText, type WriteBatch } from './batch.js';
 
 const literal = pgLiteral((s) => pg.escapeLiteral(s));
 
@@ -95,7 +95,7 @@ export function createPgErpClient(opts: PgErpOptions): ErpClient {
     },
     async writeBatch(batch: WriteBatch) {
       // The observers see what SQL Server would receive for the same batch.
-      for (const req of mssqlRequests(batch, opts.lockTimeoutMs)) notifyObservers(req.build({}));
+      notifyBatch(batch, opts.lockTimeoutMs);
       const res = (await pool.query(pgBatchText(batch, opts.lockTimeoutMs, literal))) as unknown as pg.QueryResult | pg.QueryResult[];
       const results = Array.isArray(res) ? res : [res];
       return (batch.resultStatement ? (results[results.length - 1]?.rows ?? []) : []) as Record<string, unknown>[];

@@ -5,7 +5,7 @@
 import type { ErpTx, Row } from './client.js';
 import { lockForTransaction } from './locks.js';
 import { insertRow, updateRow } from './rows.js';
-import { dialectPart, ident, join, sql, type SqlValue } from './sql.js';
+import { dialectPart, ident, join, sql, type SqlValue, type Statement } from './sql.js';
 
 /** SQL Server: hold the number range we read until commit (as numbering.ts does for documents). */
 const held = dialectPart(' WITH (UPDLOCK, HOLDLOCK)', '');
@@ -106,4 +106,15 @@ export async function allocateSlipNumber(tx: ErpTx, r: SlipRange, requested: num
   }
   const max = await tx.query<{ m: number | null }>(sql`SELECT MAX(${ident('sth_evrakno_sira')}) AS ${ident('m')} FROM ${ident('STOK_HAREKETLERI')}${held} WHERE ${range}`);
   return Number(max[0]?.m ?? 0) + 1;
+}
+
+/** Read batch statements of a stock slip: its stock card, its depots, the lowest main depot. */
+export function stockCardQuery(code: string): Statement {
+  return sql`SELECT * FROM ${ident('STOKLAR')} WHERE ${ident('sto_kod')} = ${code} ORDER BY ${ident('sto_RECno')}`;
+}
+export function depotsQuery(numbers: number[]): Statement {
+  return sql`SELECT ${ident('dep_no')}, ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} IN (${join(numbers.map((n) => sql`${n}`))})`;
+}
+export function lowestMainDepotQuery(): Statement {
+  return sql`SELECT MIN(${ident('dep_no')}) AS ${ident('m')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_firmano')} = ${0} AND ${ident('dep_subeno')} = ${0}`;
 }

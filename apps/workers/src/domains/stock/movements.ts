@@ -6,17 +6,16 @@
  * sync's own write (no echo). Movements of sales, purchases and returns travel with their
  * documents; any other kind fails with its reason.
  */
-import { ConflictError, mikroDateFromDb, PermanentError, type Config, type RecordJob, type RecordRef } from '@mikrosync/core';
+import { ConflictError, PermanentError, type Config, type RecordRef } from '@mikrosync/core';
 import {
-  allocateSlipNumber,
-  findDepots,
-  findLedger,
-  insertLedger,
-  insertWithRecid,
+  allocateSlipNumberBatch,
+  depotsQuery,
+  insertWithRecidBatch,
   loadMovement,
-  lowestMainDepot,
+  lowestMainDepotQuery,
+  PLANNED_NUMBER,
   recordMovementPosted,
-  type ErpTx,
+  stockCardQuery,
   type LedgerEntry,
 } from '@mikrosync/connectors';
 import {
@@ -33,8 +32,9 @@ import {
   type SlipLine,
   type WebMovementRow,
 } from '@mikrosync/mappers';
-import type { WorkerContext } from '../../context.js';
-import { ASORTI_SKIPPED, requireStockCard, stampOf } from './shared.js';
+import { postDocument, type DocumentFlow } from '../../posting/document.js';
+import { requireDepotOpen } from '../../posting/checks.js';
+import { ASORTI_SKIPPED, requireStockCard } from './shared.js';
 
 const TABLE = 'stok_hareketleri';
 
@@ -45,10 +45,9 @@ export function movementOptions(config: Config): MovementOptions {
 const describe = (l: Pick<LedgerEntry, 'series' | 'number' | 'headerRecno' | 'docKind'>) => `${l.docKind} slip ${l.series}${l.number} (sth_RECno ${l.headerRecno})`;
 
 /** Depots exist in Mikro and are open on the slip's date (the client reads dep_KilitTarihi first). */
-async function checkDepots(tx: ErpTx, line: SlipLine): Promise<void> {
+function checkDepots(line: SlipLine, depots: Map<number, { no: number; lockDate: unknown }>): void {
   const record = line.record;
   const wanted = [line.fromDepot, ...(line.toDepot !== undefined ? [line.toDepot] : [])];
-  const depots = await findDepots(tx, wanted);
   for (const no of wanted) {
     const depot = depots.get(no);
     if (!depot) {
@@ -57,84 +56,87 @@ async function checkDepots(tx: ErpTx, line: SlipLine): Promise<void> {
         fix: line.kind === 'count' ? 'name an existing depot in cikis_depo_no, or set STOCK_COUNT_DEPOT_NO' : 'use Mikro depot numbers in cikis_depo_no / giris_depo_no',
       });
     }
-    const lock = mikroDateFromDb(depot.lockDate);
-    if (lock !== '18991230' && line.date <= lock) {
-      throw new PermanentError(`${record.table} ${record.id}: date ${line.date} is on or before the lock date ${lock} of depot ${no}.`, {
-        record,
-        fix: 'date the movement after the depot lock date, or have the lock date moved in Mikro',
-      });
-    }
+    requireDepotOpen(record, no, depot.lockDate, line.date, { what: 'date', fix: 'date the movement after the depot lock date, or have the lock date moved in Mikro' });
   }
 }
 
-export async function processMovement(job: RecordJob, ctx: WorkerContext): Promise<string> {
-  const { erp, web, config, log } = ctx;
-  const id = job.recordId;
-  const record: RecordRef = { table: TABLE, id };
-  const loaded = await loadMovement(web, id);
-  const ledger = await findLedger(erp, TABLE, id);
-  const posted = ledger?.status === 'posted' ? ledger : undefined;
-  if (!loaded) {
-    if (posted) {
-      throw new ConflictError(`${TABLE} ${id} was deleted on the web after it was posted to Mikro as ${describe(posted)}; the slip stays.`, {
-        record,
-        fix: 'delete or reverse the slip in Mikro by hand if the deletion was intended',
-      });
+interface MovementDoc {
+  row: WebMovementRow;
+  line: SlipLine;
+  code: string;
+  print: string;
+}
+
+/** The card, depots and entry depot the read batch brought, in `reads` order. */
+interface MovementRefs {
+  unitCost: number;
+  countEntryDepot: number;
+}
+
+export const movementFlow: DocumentFlow<MovementDoc, MovementRefs> = {
+  table: TABLE,
+  noun: 'stock movement',
+  async load(ctx, id) {
+    const record: RecordRef = { table: TABLE, id };
+    const loaded = await loadMovement(ctx.web, id);
+    if (!loaded) return { gone: 'gone from the web before it was posted: nothing to do' };
+    const row = loaded.row as WebMovementRow;
+    const erpRecno = Number(row.erp_recno ?? 0);
+    const skipIfNew = erpRecno !== 0 ? `already in Mikro (erp_recno ${erpRecno}): nothing to post` : undefined;
+    const opts = movementOptions(ctx.config);
+    const cls = classifyMovement(row, opts, record);
+    if (cls.kind === 'document') return { done: `belge_tipi "${cls.belgeTipi}": posted with its document by its own flow; nothing to write here` };
+    if (!row.stok_id || !loaded.stock) {
+      throw new PermanentError(`${TABLE} ${id}: the movement belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, { record, fix: 'choose the stock on the web' });
     }
-    return 'gone from the web before it was posted: nothing to do';
-  }
-  const row = loaded.row as WebMovementRow;
-  const erpRecno = Number(row.erp_recno ?? 0);
-  if (erpRecno !== 0 && !posted) return `already in Mikro (erp_recno ${erpRecno}): nothing to post`;
-
-  const opts = movementOptions(config);
-  const cls = classifyMovement(row, opts, record);
-  if (cls.kind === 'document') return `belge_tipi "${cls.belgeTipi}": posted with its document by its own flow; nothing to write here`;
-  if (!row.stok_id || !loaded.stock) {
-    throw new PermanentError(`${TABLE} ${id}: the movement belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, { record, fix: 'choose the stock on the web' });
-  }
-  const stock = loaded.stock;
-  if (stock.isAsorti && !stock.mainCode) return ASORTI_SKIPPED;
-  // An assortment variant is booked on its main stock (rule 9, trap 28).
-  const code = stockCode(stock.isAsorti ? stock.mainCode : stock.code, record);
-  const line = normalizeMovement(row, cls, opts, record);
-  const print = movementFingerprint(line, code);
-
-  if (posted) {
-    if (posted.fingerprint !== print) {
-      throw new ConflictError(`${TABLE} ${id} was edited on the web after it was posted to Mikro as ${describe(posted)}; edits of posted movements are not applied.`, {
-        record,
-        fix: 'correct the slip in Mikro by hand, or undo the edit on the web',
-      });
-    }
-    await recordMovementPosted(web, { webId: id, recno: posted.headerRecno, series: posted.series, number: posted.number });
-    return `already posted as ${describe(posted)}: web side rebuilt`;
-  }
-
-  const noVatPointer = vatPointerOf(0, parseVatTable(config.invoices.vatPointers)) ?? 1;
-  const evrakTip = slipEvrakTip(line.kind, opts);
-  const docKind = line.kind === 'count' ? 'stock_count' : 'depot_transfer';
-  const result = await erp.transaction(async (tx) => {
-    // A second worker may have posted it between our first look and this transaction.
-    const again = await findLedger(tx, TABLE, id);
-    if (again?.status === 'posted') return { ledger: again, fresh: false };
-    const card = await requireStockCard(tx, web, String(row.stok_id), code, record, line.kind === 'count' ? 'a stock count is' : 'a depot transfer is');
-    await checkDepots(tx, line);
+    const stock = loaded.stock;
+    if (stock.isAsorti && !stock.mainCode) return { done: ASORTI_SKIPPED };
+    // An assortment variant is booked on its main stock (rule 9, trap 28).
+    const code = stockCode(stock.isAsorti ? stock.mainCode : stock.code, record);
+    const line = normalizeMovement(row, cls, opts, record);
+    return { doc: { row, line, code, print: movementFingerprint(line, code) }, ...(skipIfNew ? { skipIfNew } : {}) };
+  },
+  fingerprint: (doc) => doc.print,
+  series: (doc) => doc.line.series,
+  describe,
+  onEdit: () => 'conflict',
+  editRefused: (posted) =>
+    new ConflictError(`${TABLE} ${posted.webId} was edited on the web after it was posted to Mikro as ${describe(posted)}; edits of posted movements are not applied.`, {
+      record: { table: TABLE, id: posted.webId },
+      fix: 'correct the slip in Mikro by hand, or undo the edit on the web',
+    }),
+  onWebDelete: (posted) =>
+    new ConflictError(`${TABLE} ${posted.webId} was deleted on the web after it was posted to Mikro as ${describe(posted)}; the slip stays.`, {
+      record: { table: TABLE, id: posted.webId },
+      fix: 'delete or reverse the slip in Mikro by hand if the deletion was intended',
+    }),
+  reads: (doc) => [
+    stockCardQuery(doc.code),
+    depotsQuery([doc.line.fromDepot, ...(doc.line.toDepot !== undefined ? [doc.line.toDepot] : [])]),
+    ...(doc.line.kind === 'count' ? [lowestMainDepotQuery()] : []),
+  ],
+  async check(doc, [cards = [], depots = [], lowest = []], ctx) {
+    const { line, row, code } = doc;
+    const card = await requireStockCard(cards[0], ctx.web, String(row.stok_id), code, line.record, line.kind === 'count' ? 'a stock count is' : 'a depot transfer is');
+    checkDepots(line, new Map(depots.map((d) => [Number(d.dep_no), { no: Number(d.dep_no), lockDate: d.lock }])));
     const unitCost = line.unitCost ?? webNumber(card.sto_standartmaliyet) ?? 0;
-    const countEntryDepot = line.kind === 'count' ? ((await lowestMainDepot(tx)) ?? line.fromDepot) : 0;
-    const number = await allocateSlipNumber(tx, { evrakTip, series: line.series }, line.requestedNumber, config.erp.lockTimeoutMs);
-    const s = stampOf(config);
-    const plan = planSlip(line, { stockCode: code, series: line.series, number, unitCost, countEntryDepot, noVatPointer }, opts, s);
-    const recno = await insertWithRecid(tx, 'STOK_HAREKETLERI', 'sth', plan.insert, plan.afterInsert);
-    const entry = { webTable: TABLE, webId: id, docKind, evrakTip, series: line.series, number, headerRecno: recno, fingerprint: print, rows: [{ table: 'STOK_HAREKETLERI', recno }] };
-    await insertLedger(tx, entry, s.now);
-    return { ledger: { ...entry, version: 1, status: 'posted', createdAt: s.now } as LedgerEntry, fresh: true };
-  });
+    const m = lowest[0]?.m;
+    const countEntryDepot = line.kind === 'count' ? (m === null || m === undefined ? line.fromDepot : Number(m)) : 0;
+    return { unitCost, countEntryDepot };
+  },
+  write(batch, doc, refs, _numbered, { header, number }, stamp, ctx) {
+    const { line, code } = doc;
+    const opts = movementOptions(ctx.config);
+    const evrakTip = slipEvrakTip(line.kind, opts);
+    // The slip's number is in its own row: allocated first, in the batch, under its lock.
+    allocateSlipNumberBatch(batch, number, { evrakTip, series: line.series }, line.requestedNumber);
+    const noVatPointer = vatPointerOf(0, parseVatTable(ctx.config.invoices.vatPointers)) ?? 1;
+    const plan = planSlip(line, { stockCode: code, series: line.series, number: PLANNED_NUMBER, unitCost: refs.unitCost, countEntryDepot: refs.countEntryDepot, noVatPointer }, opts, stamp);
+    const rows = [insertWithRecidBatch(batch, header, 'STOK_HAREKETLERI', 'sth', plan.insert, plan.afterInsert, number)];
+    return { rows, docKind: line.kind === 'count' ? 'stock_count' : 'depot_transfer', evrakTip, numberedByFlow: true };
+  },
+  recordPosted: (ctx, id, l) => recordMovementPosted(ctx.web, { webId: id, recno: l.headerRecno, series: l.series, number: l.number }),
+  removePosted: async () => undefined,
+};
 
-  await recordMovementPosted(web, { webId: id, recno: result.ledger.headerRecno, series: result.ledger.series, number: result.ledger.number });
-  log.info(
-    { kind: docKind, stockCode: code, evrak: `${result.ledger.series}${result.ledger.number}`, sthRecno: result.ledger.headerRecno, quantity: line.quantity },
-    result.fresh ? 'stock movement posted to Mikro' : 'stock movement was already posted; web side rebuilt',
-  );
-  return `posted as ${describe(result.ledger)}`;
-}
+export const processMovement = postDocument(movementFlow);

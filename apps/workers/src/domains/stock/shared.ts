@@ -59,8 +59,9 @@ export async function saveCardLedger(tx: ErpTx, existing: LedgerEntry | undefine
  * The Mikro stock card a barcode, price or movement belongs to. Missing: "not ready" while the web
  * card's own job is still open (it is on its way), otherwise a permanent error naming the record.
  */
-export async function requireStockCard(tx: ErpTx, web: WebPool, stokId: string, code: string, record: RecordRef, what: string): Promise<Row> {
-  const card = await findStockCard(tx, code);
+export async function requireStockCard(found: ErpTx | Row | undefined, web: WebPool, stokId: string, code: string, record: RecordRef, what: string): Promise<Row> {
+  // The card as a read batch brought it, or read here through `tx`.
+  const card = found && 'query' in found && typeof found.query === 'function' ? await findStockCard(found as ErpTx, code) : (found as Row | undefined);
   if (card) return card;
   if (await stockCardPending(web, stokId)) {
     throw new NotReadyError(`${record.table} ${record.id}: stock card "${code}" is not in Mikro yet (its own job is still open)`);
