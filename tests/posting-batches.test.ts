@@ -9,6 +9,8 @@ import { createWorkerContext, recordProcessorFor, type WorkerContext } from '@mi
 import { createTestEnv, type TestEnv } from './support/test-env.js';
 import { seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { insertSale, seedStocks } from './support/invoice-seed.js';
+import { insertCollection } from './support/seed.js';
+import { webInsert } from './support/stock-seed.js';
 import { tsqlProblems } from './support/tsql.js';
 
 /** Counts every call that reaches the ERP (one call = one round trip of the client). */
@@ -61,6 +63,20 @@ describe('a document is one ERP read batch and one ERP write batch', () => {
     counted.calls.length = 0;
     expect(await recordProcessorFor('satislar')({ kind: 'record', table: 'satislar', recordId: id }, ctx)).toMatch(/^already posted as /);
     expect(counted.calls).toEqual(['readBatch']);
+  });
+
+  it('a cash collection and a stock count: one read batch, one write batch each; again: one read batch', async () => {
+    const collection = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 25 });
+    await t.erp.query(sql`UPDATE ${ident('STOKLAR')} SET ${ident('sto_standartmaliyet')} = ${3} WHERE ${ident('sto_kod')} = ${'H'}`);
+    const count = await webInsert(t.web, 'stok_hareketleri', { stok_id: stock.H!, belge_tipi: 'sayim', hareket_tipi: 'giris', miktar: 2, onceki_miktar: 0, sonraki_miktar: 0 });
+    for (const [table, id] of [['tahsilatlar', collection], ['stok_hareketleri', count]] as const) {
+      counted.calls.length = 0;
+      expect(await recordProcessorFor(table)({ kind: 'record', table, recordId: id }, ctx), table).toMatch(/^posted as /);
+      expect(counted.calls, table).toEqual(['readBatch', 'writeBatch']);
+      counted.calls.length = 0;
+      expect(await recordProcessorFor(table)({ kind: 'record', table, recordId: id }, ctx), table).toMatch(/^already posted as /);
+      expect(counted.calls, table).toEqual(['readBatch']);
+    }
   });
 
   it('a 300-line invoice posts as one transaction; SQL Server gets it in requests of at most 2,100 parameters that parse as T-SQL', async () => {
