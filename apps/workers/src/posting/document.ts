@@ -228,7 +228,7 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
   batch.result(sql`SELECT ${varRef(header)} AS ${ident('h')}, ${varRef(number)} AS ${ident('n')}, ${varRef(rowsJson)} AS ${ident('rows')}`);
   const out = posted ? await runBatch(flow, ctx, batch, posted, editWhat, 'nothing was written', editDetail) : await ctx.erp.writeBatch(batch);
   const headerRecno = Number(out[0]?.h);
-  const result: PostedDocument = { series, number: Number(out[0]?.n), headerRecno, evrakTip: written.evrakTip, docKind: written.docKind, rows: JSON.parse(String(out[0]?.rows ?? '[]')) as LedgerRow[] };
+  const result: PostedDocument = { series, number: posted ? posted.number : Number(out[0]?.n), headerRecno, evrakTip: written.evrakTip, docKind: written.docKind, rows: JSON.parse(String(out[0]?.rows ?? '[]')) as LedgerRow[] };
   const action = posted ? ('re-posted' as const) : ('posted' as const);
 
   faultPoint('crash-after-erp-commit');
