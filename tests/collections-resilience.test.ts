@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from './support/test-env.js';
-import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
+import { erpInsert, insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
+import { syncInsert, webInsert } from './support/stock-seed.js';
 import { startCli, type CliProcess } from './support/processes.js';
 import { freePort } from './support/ports.js';
 
@@ -68,6 +69,27 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('exactly once under failure', () => {
     expect(final, JSON.stringify(final)).toMatchObject({ docs: 1, ledger: 1, maps: 1 });
     expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "ODEME_EMIRLERI"')).rows[0].n).toBe(1);
     expect((await settledOutbox(t.web, id)).map((r) => r.status)).toEqual(['done']);
+  });
+
+  it('a worker SIGKILLed after the ERP commit of a stock count leaves exactly one slip, and the restart writes erp_recno back', async () => {
+    // The crash point is the posting kernel's, so it covers every flow, stock movements too.
+    const { t } = await setup();
+    await erpInsert(t.erp, 'DEPOLAR', { dep_no: 1, dep_adi: 'MERKEZ' });
+    await erpInsert(t.erp, 'STOKLAR', { sto_kod: 'C1', sto_isim: 'C1', sto_standartmaliyet: 3 });
+    const stock = await syncInsert(t.web, 'stoklar', { stok_kodu: 'C1', stok_adi: 'C1' });
+    start(['producer'], t.env);
+    const doomed = start(['worker', '--domain', 'stock'], { ...t.env, MIKROSYNC_FAULT: 'crash-after-erp-commit' });
+    const id = await webInsert(t.web, 'stok_hareketleri', { stok_id: stock, belge_tipi: 'sayim', hareket_tipi: 'giris', miktar: 4, onceki_miktar: 0, sonraki_miktar: 0 });
+    const exit = await doomed.exited;
+    expect(exit.signal).toBe('SIGKILL');
+    const slips = async () => (await t.erpSql.query(`SELECT count(*)::int AS n FROM "STOK_HAREKETLERI" WHERE sth_stok_kod = 'C1'`)).rows[0].n as number;
+    expect(await slips()).toBe(1);
+    expect((await t.web.query('SELECT erp_recno FROM stok_hareketleri WHERE id = $1', [id])).rows[0].erp_recno).toBeNull();
+
+    start(['worker', '--domain', 'stock'], t.env);
+    await waitFor('erp_recno written back', async () => (await t.web.query('SELECT erp_recno FROM stok_hareketleri WHERE id = $1', [id])).rows[0].erp_recno !== null, 30_000);
+    expect(await slips()).toBe(1);
+    expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0].n).toBe(1);
   });
 
   it('collections written while the producer is down are all posted once when two producers start', async () => {
