@@ -8,18 +8,16 @@ import { ConflictError, PermanentError, type RecordJob, type RecordRef } from '@
 import {
   findBarcodeByRecno,
   findBarcodeRows,
-  findLedger,
   insertWithRecid,
   loadBarcode,
   loadStockRef,
-  lockMasterKey,
-  updateLedger,
   updateRow,
   type Row,
 } from '@mikrosync/connectors';
 import { barcodeCancel, barcodeUpdate, knownBarcodeType, newBarcodeRow, normalizeBarcode, stockCode, webText, type WebBarcodeRow } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import { ASORTI_SKIPPED, requireStockCard, saveCardLedger, sentOf, stampOf } from './shared.js';
+import { ASORTI_SKIPPED, cardLedger, requireStockCard, sentOf, upsertCard } from '../../posting/card.js';
+import { stampOf } from '../../posting/checks.js';
 
 const TABLE = 'urun_barkodlari';
 
@@ -27,8 +25,8 @@ const active = (r: Row) => Number(r.bar_iptal) === 0;
 const stockOfRow = (r: Row) => String(r.bar_stokkodu ?? '').trim();
 
 async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordRef): Promise<string> {
-  const { erp, web, config, log } = ctx;
-  const ledger = await findLedger(erp, TABLE, record.id);
+  const { web, config, log } = ctx;
+  const ledger = await cardLedger(ctx, TABLE, record.id);
   const posted = ledger?.status === 'posted' ? ledger : undefined;
   const old = job.deleted;
   const code = webText(old?.barkod) || (posted ? String(sentOf(posted)?.code ?? '') : '');
@@ -47,8 +45,7 @@ async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordR
   }
   if (stockRef?.isAsorti) return ASORTI_SKIPPED;
   const stock = stockRef?.code ?? (posted ? String(sentOf(posted)?.stock ?? '') : '') ?? '';
-  const cancelled = await erp.transaction(async (tx) => {
-    await lockMasterKey(tx, 'barcode', code, config.erp.lockTimeoutMs);
+  const cancelled = await upsertCard(ctx, { table: TABLE, id: record.id, locks: [{ kind: 'barcode', key: code }] }, async (tx, _ledger, writer) => {
     let targets: Row[];
     if (posted) {
       const mine = await findBarcodeByRecno(tx, posted.headerRecno);
@@ -65,7 +62,7 @@ async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordR
     }
     const s = stampOf(config);
     for (const r of targets) await updateRow(tx, 'BARKOD_TANIMLARI', 'bar_RECno', Number(r.bar_RECno), barcodeCancel(s));
-    if (posted) await updateLedger(tx, TABLE, record.id, { rows: posted.rows, fingerprint: posted.fingerprint, status: 'deleted', headerRecno: posted.headerRecno }, s.now);
+    if (posted) await writer.markDeleted(posted);
     return targets.length;
   });
   if (cancelled === 0) return `barcode "${code}" deleted on the web: no active row of it in Mikro, nothing to cancel`;
@@ -74,7 +71,7 @@ async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordR
 }
 
 export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promise<string> {
-  const { erp, web, config, log } = ctx;
+  const { web, config, log } = ctx;
   const id = job.recordId;
   const record: RecordRef = { table: TABLE, id };
   const loaded = await loadBarcode(web, id);
@@ -88,9 +85,7 @@ export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promis
   const b = normalizeBarcode(row, record);
   if (!knownBarcodeType(row.barkod_tipi)) log.warn({ barcode: b.code, barkodTipi: row.barkod_tipi }, 'unknown barcode type: sent as 0 (main)');
 
-  const result = await erp.transaction(async (tx) => {
-    await lockMasterKey(tx, 'barcode', b.code, config.erp.lockTimeoutMs);
-    const ledger = await findLedger(tx, TABLE, id);
+  const result = await upsertCard(ctx, { table: TABLE, id, locks: [{ kind: 'barcode', key: b.code }] }, async (tx, ledger, writer) => {
     const posted = ledger?.status === 'posted' ? ledger : undefined;
     await requireStockCard(tx, web, String(row.stok_id), stock, record, `barcode "${b.code}" is`);
     const rows = await findBarcodeRows(tx, b.code);
@@ -127,7 +122,7 @@ export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promis
       action = 'added';
     }
     const sent = { code: b.code, stock, type: b.type, cancelled: b.cancelled };
-    await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'barcode', recno, rows: [{ table: 'BARKOD_TANIMLARI', recno }], sent }, action !== 'unchanged', s.now);
+    await writer.save({ webTable: TABLE, webId: id, docKind: 'barcode', recno, rows: [{ table: 'BARKOD_TANIMLARI', recno }], sent }, action !== 'unchanged');
     return { action, recno };
   });
   if (result.action === 'unchanged') return `barcode "${b.code}" of stock "${stock}" (bar_RECno ${result.recno}): unchanged`;

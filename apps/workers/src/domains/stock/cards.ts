@@ -6,12 +6,10 @@
  */
 import { ConflictError, type RecordJob, type RecordRef } from '@mikrosync/core';
 import {
-  findLedger,
   findPriceRow,
   findStockCard,
   insertWithRecid,
   loadStockCard,
-  lockMasterKey,
   recordStockMap,
   updateRow,
   type ErpTx,
@@ -32,7 +30,8 @@ import {
   type WebStockCard,
 } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import { ASORTI_SKIPPED, saveCardLedger, sentOf, stampOf } from './shared.js';
+import { ASORTI_SKIPPED, sentOf, upsertCard } from '../../posting/card.js';
+import { stampOf } from '../../posting/checks.js';
 
 const TABLE = 'stoklar';
 
@@ -60,7 +59,7 @@ function checkSameCode(ledger: LedgerEntry | undefined, code: string, record: Re
 }
 
 export async function processStockCard(job: RecordJob, ctx: WorkerContext): Promise<string> {
-  const { erp, web, config, log } = ctx;
+  const { web, config, log } = ctx;
   const id = job.recordId;
   const record: RecordRef = { table: TABLE, id };
   const loaded = await loadStockCard(web, id);
@@ -71,11 +70,9 @@ export async function processStockCard(job: RecordJob, ctx: WorkerContext): Prom
   const opts = { units: config.stock.units, defaults: config.stock.cardDefaults };
   const fields = stockCardFields(opts);
 
-  const result = await erp.transaction(async (tx: ErpTx) => {
-    await lockMasterKey(tx, 'stock', code, config.erp.lockTimeoutMs);
-    // The list-1 price row is also written by price jobs: the same lock as theirs.
-    await lockMasterKey(tx, 'price', `${code}|${MAIN_PRICE_LIST}`, config.erp.lockTimeoutMs);
-    const ledger = await findLedger(tx, TABLE, id);
+  // The list-1 price row is also written by price jobs: the same lock as theirs.
+  const locks = [{ kind: 'stock', key: code }, { kind: 'price', key: `${code}|${MAIN_PRICE_LIST}` }];
+  const result = await upsertCard(ctx, { table: TABLE, id, locks }, async (tx: ErpTx, ledger, writer) => {
     checkSameCode(ledger, code, record);
     const posted = ledger?.status === 'posted' ? ledger : undefined;
     const card = await findStockCard(tx, code);
@@ -106,7 +103,7 @@ export async function processStockCard(job: RecordJob, ctx: WorkerContext): Prom
         { table: 'STOKLAR', recno },
         { table: 'STOK_SATIS_FIYAT_LISTELERI', recno: priceRecno },
       ];
-      await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'stock_card', recno, rows, sent: { ...sent, price1: priceValue, _code: code } }, true, s.now);
+      await writer.save({ webTable: TABLE, webId: id, docKind: 'stock_card', recno, rows, sent: { ...sent, price1: priceValue, _code: code } }, true);
       return { action: 'created' as const, recno, edited: [] as string[] };
     }
 
@@ -124,7 +121,7 @@ export async function processStockCard(job: RecordJob, ctx: WorkerContext): Prom
     const edited = [...pricePlan.edited, ...plan.edited];
     const rows = [{ table: 'STOKLAR', recno }, ...(priceRecno !== undefined ? [{ table: 'STOK_SATIS_FIYAT_LISTELERI', recno: priceRecno }] : [])];
     const sent = { ...plan.sent, ...pricePlan.sent, _code: code };
-    await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'stock_card', recno, rows, sent }, edited.length > 0, s.now);
+    await writer.save({ webTable: TABLE, webId: id, docKind: 'stock_card', recno, rows, sent }, edited.length > 0);
     return { action: edited.length ? ('updated' as const) : ('unchanged' as const), recno, edited };
   });
 

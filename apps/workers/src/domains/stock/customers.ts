@@ -4,7 +4,7 @@
  * as changed columns only. Accounts that came from the ERP (kaynak 'erp') are never written back.
  */
 import { ConflictError, type RecordJob, type RecordRef } from '@mikrosync/core';
-import { findCustomerCard, findLedger, insertWithRecid, loadCustomer, lockMasterKey, updateRow } from '@mikrosync/connectors';
+import { findCustomerCard, insertWithRecid, loadCustomer, updateRow } from '@mikrosync/connectors';
 import {
   accountCode,
   CUSTOMER_FIELDS,
@@ -17,7 +17,8 @@ import {
   type WebCustomer,
 } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import { saveCardLedger, sentOf, stampOf } from './shared.js';
+import { sentOf, upsertCard } from '../../posting/card.js';
+import { stampOf } from '../../posting/checks.js';
 
 const TABLE = 'cari_hesaplar';
 
@@ -33,7 +34,7 @@ async function deletedCustomer(ctx: WorkerContext, job: RecordJob, record: Recor
 }
 
 export async function processCustomer(job: RecordJob, ctx: WorkerContext): Promise<string> {
-  const { erp, web, config, log } = ctx;
+  const { web, config, log } = ctx;
   const id = job.recordId;
   const record: RecordRef = { table: TABLE, id };
   const raw = await loadCustomer(web, id);
@@ -42,9 +43,7 @@ export async function processCustomer(job: RecordJob, ctx: WorkerContext): Promi
   if (!isWebCustomer(row)) return `account came from the ${String(row.kaynak)} side (kaynak): never written back to Mikro`;
   const code = accountCode(row, record);
 
-  const result = await erp.transaction(async (tx) => {
-    await lockMasterKey(tx, 'account', code, config.erp.lockTimeoutMs);
-    const ledger = await findLedger(tx, TABLE, id);
+  const result = await upsertCard(ctx, { table: TABLE, id, locks: [{ kind: 'account', key: code }] }, async (tx, ledger, writer) => {
     const posted = ledger?.status === 'posted' ? ledger : undefined;
     const before = sentOf(posted)?._code;
     if (before !== undefined && before !== code) {
@@ -64,14 +63,14 @@ export async function processCustomer(job: RecordJob, ctx: WorkerContext): Promi
       }
       const { values, sent } = newCardValues(CUSTOMER_FIELDS, row);
       const recno = await insertWithRecid(tx, 'CARI_HESAPLAR', 'cari', newCustomerRow(code, values, config.stock.customerDefaults, s));
-      await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'account', recno, rows: [{ table: 'CARI_HESAPLAR', recno }], sent: { ...sent, _code: code } }, true, s.now);
+      await writer.save({ webTable: TABLE, webId: id, docKind: 'account', recno, rows: [{ table: 'CARI_HESAPLAR', recno }], sent: { ...sent, _code: code } }, true);
       return { action: 'created' as const, recno, edited: [] as string[] };
     }
     const recno = Number(card.cari_RECno);
     const plan = planFieldUpdate(CUSTOMER_FIELDS, row, card, sentOf(posted));
     if (plan.edited.length) await updateRow(tx, 'CARI_HESAPLAR', 'cari_RECno', recno, customerUpdate(plan.set, s));
     const sent = { ...plan.sent, _code: code };
-    await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'account', recno, rows: [{ table: 'CARI_HESAPLAR', recno }], sent }, plan.edited.length > 0, s.now);
+    await writer.save({ webTable: TABLE, webId: id, docKind: 'account', recno, rows: [{ table: 'CARI_HESAPLAR', recno }], sent }, plan.edited.length > 0);
     return { action: plan.edited.length ? ('updated' as const) : ('unchanged' as const), recno, edited: plan.edited };
   });
   if (result.action === 'unchanged') return `account "${code}" (cari_RECno ${result.recno}): nothing the web owns changed`;

@@ -34,7 +34,7 @@ import {
 } from '@mikrosync/mappers';
 import { postDocument, type DocumentFlow } from '../../posting/document.js';
 import { requireDepotOpen } from '../../posting/checks.js';
-import { ASORTI_SKIPPED, requireStockCard } from './shared.js';
+import { ASORTI_SKIPPED, requireStockCard } from '../../posting/card.js';
 
 const TABLE = 'stok_hareketleri';
 

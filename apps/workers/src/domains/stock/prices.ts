@@ -4,15 +4,16 @@
  * itself inserts for a stock (`yeni-urun-ekleme`) and updates (`urun-guncelle`).
  */
 import { PermanentError, type RecordJob, type RecordRef } from '@mikrosync/core';
-import { findLedger, findPriceRow, insertWithRecid, loadPrice, lockMasterKey, updateRow } from '@mikrosync/connectors';
+import { findPriceRow, insertWithRecid, loadPrice, updateRow } from '@mikrosync/connectors';
 import { checkedPrice, newPriceRow, priceUpdate, stockCode, webNumber } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import { ASORTI_SKIPPED, requireStockCard, saveCardLedger, stampOf } from './shared.js';
+import { ASORTI_SKIPPED, requireStockCard, upsertCard } from '../../posting/card.js';
+import { stampOf } from '../../posting/checks.js';
 
 const TABLE = 'urun_fiyat_listeleri';
 
 export async function processPrice(job: RecordJob, ctx: WorkerContext): Promise<string> {
-  const { erp, web, config, log } = ctx;
+  const { web, config, log } = ctx;
   const id = job.recordId;
   const record: RecordRef = { table: TABLE, id };
   const loaded = await loadPrice(web, id);
@@ -36,9 +37,7 @@ export async function processPrice(job: RecordJob, ctx: WorkerContext): Promise<
   }
   const price = checkedPrice(webNumber(row.fiyat) ?? 0, 'price (fiyat)', record);
 
-  const result = await erp.transaction(async (tx) => {
-    await lockMasterKey(tx, 'price', `${code}|${list}`, config.erp.lockTimeoutMs);
-    const ledger = await findLedger(tx, TABLE, id);
+  const result = await upsertCard(ctx, { table: TABLE, id, locks: [{ kind: 'price', key: `${code}|${list}` }] }, async (tx, _ledger, writer) => {
     await requireStockCard(tx, web, String(row.stok_id), code, record, `a list ${list} price is`);
     const current = await findPriceRow(tx, code, list);
     const s = stampOf(config);
@@ -55,7 +54,7 @@ export async function processPrice(job: RecordJob, ctx: WorkerContext): Promise<
       action = 'added';
     }
     const sent = { stock: code, list, price };
-    await saveCardLedger(tx, ledger, { webTable: TABLE, webId: id, docKind: 'price', recno, rows: [{ table: 'STOK_SATIS_FIYAT_LISTELERI', recno }], sent }, action !== 'unchanged', s.now);
+    await writer.save({ webTable: TABLE, webId: id, docKind: 'price', recno, rows: [{ table: 'STOK_SATIS_FIYAT_LISTELERI', recno }], sent }, action !== 'unchanged');
     return { action, recno };
   });
   if (result.action === 'unchanged') return `list ${list} price of "${code}" is already ${price} in Mikro`;

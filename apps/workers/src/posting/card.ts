@@ -1,15 +1,26 @@
 /**
- * What the stock-domain processors share: the write stamp, the ledger of master-data cards (the
- * values last sent, which tell a later edit what changed), and the rule for a dependent record
- * (barcode, price, movement) whose stock card is not in Mikro.
+ * Master-data cards (stock cards, barcodes, prices, customers) -> Mikro, written once: the
+ * transaction, the lock of the card's key, the ledger (the values last sent, which tell a later
+ * edit what changed), the crash test point, and the rule for a dependent record (barcode, price,
+ * movement) whose stock card is not in Mikro. A card flow says only what it reads and writes.
  */
-import { mikroTimestamp, NotReadyError, PermanentError, type Config, type RecordRef } from '@mikrosync/core';
-import { findStockCard, insertLedger, stockCardPending, updateLedger, type ErpTx, type LedgerEntry, type LedgerRow, type Row, type WebPool } from '@mikrosync/connectors';
-import { sameValue, type FieldValue, type Stamp } from '@mikrosync/mappers';
-
-export function stampOf(config: Config): Stamp {
-  return { userNo: config.erp.userNo, now: mikroTimestamp(new Date(), config.erp.timeZone) };
-}
+import { faultPoint, NotReadyError, PermanentError, type RecordRef } from '@mikrosync/core';
+import {
+  findLedger,
+  findStockCard,
+  insertLedger,
+  lockMasterKey,
+  stockCardPending,
+  updateLedger,
+  type ErpTx,
+  type LedgerEntry,
+  type LedgerRow,
+  type Row,
+  type WebPool,
+} from '@mikrosync/connectors';
+import { sameValue, type FieldValue } from '@mikrosync/mappers';
+import type { WorkerContext } from '../context.js';
+import { stampOf } from './checks.js';
 
 /** Values last sent to Mikro for a card (kept as JSON in the ledger's fingerprint). */
 export type Sent = Record<string, FieldValue>;
@@ -43,7 +54,7 @@ export interface CardLedger {
  * new version when the values changed. A card we only looked at (nothing written, no ledger yet)
  * leaves no row.
  */
-export async function saveCardLedger(tx: ErpTx, existing: LedgerEntry | undefined, e: CardLedger, wrote: boolean, now: string): Promise<void> {
+async function saveCardLedger(tx: ErpTx, existing: LedgerEntry | undefined, e: CardLedger, wrote: boolean, now: string): Promise<void> {
   const fingerprint = JSON.stringify(e.sent);
   if (!existing) {
     if (!wrote) return;
@@ -74,3 +85,40 @@ export async function requireStockCard(found: ErpTx | Row | undefined, web: WebP
 
 /** Nothing in the stock domain ever touches an assortment variant in Mikro (rule 21, trap 28). */
 export const ASORTI_SKIPPED = 'assortment variant (is_asorti): never written to Mikro';
+
+/** What a card write may record in the ledger, inside its transaction. */
+export interface CardLedgerWriter {
+  /** The values sent (a first ledger row, or a new version when they changed). */
+  save(e: CardLedger, wrote: boolean): Promise<void>;
+  /** The card's ledger row marked deleted (its web row is gone), rows and values kept. */
+  markDeleted(posted: LedgerEntry): Promise<void>;
+}
+
+/**
+ * Runs a card write: one ERP transaction that takes the locks of the card's keys (in the order
+ * given), reads the card's ledger under them, runs `write`, and commits; then the crash test
+ * point, as for documents.
+ */
+export async function upsertCard<T>(
+  ctx: WorkerContext,
+  spec: { table: string; id: string; locks: { kind: string; key: string }[] },
+  write: (tx: ErpTx, ledger: LedgerEntry | undefined, ledgerWriter: CardLedgerWriter) => Promise<T>,
+): Promise<T> {
+  const { config } = ctx;
+  const result = await ctx.erp.transaction(async (tx) => {
+    for (const l of spec.locks) await lockMasterKey(tx, l.kind, l.key, config.erp.lockTimeoutMs);
+    const ledger = await findLedger(tx, spec.table, spec.id);
+    return write(tx, ledger, {
+      save: (e, wrote) => saveCardLedger(tx, ledger, e, wrote, stampOf(config).now),
+      markDeleted: (posted) =>
+        updateLedger(tx, spec.table, spec.id, { rows: posted.rows, fingerprint: posted.fingerprint, status: 'deleted', headerRecno: posted.headerRecno }, stampOf(config).now),
+    });
+  });
+  faultPoint('crash-after-erp-commit');
+  return result;
+}
+
+/** A card's ledger read outside the transaction (a deletion needs it to know the key it locks). */
+export function cardLedger(ctx: WorkerContext, table: string, id: string): Promise<LedgerEntry | undefined> {
+  return findLedger(ctx.erp, table, id);
+}
