@@ -7,16 +7,9 @@ import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { ErpClient } from './client.js';
 import { changedSince } from './invoices.js';
 import { PLANNED_NUMBER } from './documents.js';
-import { LEDGER_TABLE, type LedgerRow } from './ledger.js';
+import { LEDGER_TABLE, LEDGER_TABLES, type LedgerRow } from './ledger.js';
 import type { NumberRange } from './numbering.js';
 import { dialectPart, ident, join, rawSql, sql, type SqlValue, type Statement } from './sql.js';
-
-/** Record number and last-update columns of the Mikro tables a document writes. */
-export const LEDGER_TABLES: Record<string, { recno: string; lastup: string }> = {
-  CARI_HESAP_HAREKETLERI: { recno: 'cha_RECno', lastup: 'cha_lastup_date' },
-  STOK_HAREKETLERI: { recno: 'sth_RECno', lastup: 'sth_lastup_date' },
-  ODEME_EMIRLERI: { recno: 'sck_RECno', lastup: 'sck_lastup_date' },
-};
 
 function meta(table: string): { recno: string; lastup: string } {
   const m = LEDGER_TABLES[table];

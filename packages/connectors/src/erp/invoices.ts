@@ -5,7 +5,7 @@
 import type { ErpTx } from './client.js';
 import { insertRow, insertRows, updateRow } from './rows.js';
 import { ident, join, sql, type SqlValue } from './sql.js';
-import type { LedgerRow } from './ledger.js';
+import { LEDGER_TABLES, type LedgerRow } from './ledger.js';
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { LedgerRowSource } from './document-batch.js';
 
@@ -16,11 +16,7 @@ export interface InvoiceRowsPlan {
   lines: { insert: Values; afterInsert: Values }[];
 }
 
-const RECNO: Record<string, { recno: string; lastup: string }> = {
-  CARI_HESAP_HAREKETLERI: { recno: 'cha_RECno', lastup: 'cha_lastup_date' },
-  STOK_HAREKETLERI: { recno: 'sth_RECno', lastup: 'sth_lastup_date' },
-  ODEME_EMIRLERI: { recno: 'sck_RECno', lastup: 'sck_lastup_date' },
-};
+const RECNO = LEDGER_TABLES;
 
 export async function depotLockDate(tx: ErpTx, depotNo: number): Promise<unknown> {
   const rows = await tx.query<{ lock: unknown }>(sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`);

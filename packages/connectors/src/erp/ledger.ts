@@ -9,6 +9,14 @@ import { insertRow } from './rows.js';
 
 export const LEDGER_TABLE = 'MIKROSYNC_LEDGER';
 
+/** Record number and last-update columns of the Mikro tables a document writes. */
+export const LEDGER_TABLES: Record<string, { recno: string; lastup: string }> = {
+  CARI_HESAP_HAREKETLERI: { recno: 'cha_RECno', lastup: 'cha_lastup_date' },
+  STOK_HAREKETLERI: { recno: 'sth_RECno', lastup: 'sth_lastup_date' },
+  ODEME_EMIRLERI: { recno: 'sck_RECno', lastup: 'sck_lastup_date' },
+};
+
+
 /** An ERP row the document wrote; `lastup` is its *_lastup_date as stored, to detect edits in Mikro. */
 export interface LedgerRow {
   table: string;
