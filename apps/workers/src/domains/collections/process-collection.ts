@@ -34,14 +34,14 @@ async function rebuildWebSide(ctx: WorkerContext, id: string, l: LedgerEntry): P
     number: l.number,
     headerRecno: l.headerRecno,
     refno: l.rows.find((r) => r.table === 'ODEME_EMIRLERI' && r.ref)?.ref,
-  });
+  }, ctx.outbox);
 }
 
 export async function processCollection(job: RecordJob, ctx: WorkerContext): Promise<string> {
   const { log, erp, web, config } = ctx;
   const id = job.recordId;
   const record = { table: TABLE, id };
-  const loaded = await loadCollection(web, id);
+  const loaded = await loadCollection(web, id, ctx.outbox);
   const row = loaded?.row as WebCollection | undefined;
   const ledger = await findLedger(erp, TABLE, id);
 
@@ -168,7 +168,7 @@ export async function processCollection(job: RecordJob, ctx: WorkerContext): Pro
     number: posted.ledger.number,
     headerRecno: posted.ledger.headerRecno,
     refno: posted.refno,
-  });
+  }, ctx.outbox);
   log.info(
     { kind: c.kind.name, evrak: `${posted.ledger.series}${posted.ledger.number}`, chaRecno: posted.ledger.headerRecno },
     posted.fresh ? 'collection posted to Mikro' : 'collection was already posted; web side rebuilt',

@@ -94,7 +94,7 @@ export function invoiceProcessor(table: InvoiceTable) {
     const record = { table, id };
     const vat = parseVatTable(config.invoices.vatPointers);
     const vatPointer = (rate: number) => vatPointerOf(rate, vat);
-    const loaded = await loadInvoice(web, table, id);
+    const loaded = await loadInvoice(web, table, id, ctx.outbox);
     const ledger = await findLedger(erp, table, id);
     const posted = ledger && ledger.status === 'posted' ? ledger : undefined;
     const stamp = () => ({ userNo: config.erp.userNo, now: mikroTimestamp(new Date(), config.erp.timeZone) });
@@ -119,7 +119,7 @@ export function invoiceProcessor(table: InvoiceTable) {
     const print = fingerprint(doc);
 
     if (posted && posted.fingerprint === print) {
-      await recordPostedInvoice(web, { table, webId: id, series: posted.series, number: posted.number });
+      await recordPostedInvoice(web, { table, webId: id, series: posted.series, number: posted.number }, ctx.outbox);
       return `already posted as ${describe(posted)}: web side rebuilt`;
     }
     if (posted && config.invoices.editPolicy === 'reject') {
@@ -176,7 +176,7 @@ export function invoiceProcessor(table: InvoiceTable) {
     });
 
     faultPoint('crash-after-erp-commit');
-    await recordPostedInvoice(web, { table, webId: id, series: result.ledger.series, number: result.ledger.number });
+    await recordPostedInvoice(web, { table, webId: id, series: result.ledger.series, number: result.ledger.number }, ctx.outbox);
     log.info(
       { evrak: `${result.ledger.series}${result.ledger.number}`, chaRecno: result.ledger.headerRecno, lines: doc.lines.length, action: result.action },
       `invoice ${result.action} to Mikro`,

@@ -71,7 +71,7 @@ export async function processMovement(job: RecordJob, ctx: WorkerContext): Promi
   const { erp, web, config, log } = ctx;
   const id = job.recordId;
   const record: RecordRef = { table: TABLE, id };
-  const loaded = await loadMovement(web, id);
+  const loaded = await loadMovement(web, id, ctx.outbox);
   const ledger = await findLedger(erp, TABLE, id);
   const posted = ledger?.status === 'posted' ? ledger : undefined;
   if (!loaded) {
@@ -107,7 +107,7 @@ export async function processMovement(job: RecordJob, ctx: WorkerContext): Promi
         fix: 'correct the slip in Mikro by hand, or undo the edit on the web',
       });
     }
-    await recordMovementPosted(web, { webId: id, recno: posted.headerRecno, series: posted.series, number: posted.number });
+    await recordMovementPosted(web, { webId: id, recno: posted.headerRecno, series: posted.series, number: posted.number }, ctx.outbox);
     return `already posted as ${describe(posted)}: web side rebuilt`;
   }
 
@@ -131,7 +131,7 @@ export async function processMovement(job: RecordJob, ctx: WorkerContext): Promi
     return { ledger: { ...entry, version: 1, status: 'posted', createdAt: s.now } as LedgerEntry, fresh: true };
   });
 
-  await recordMovementPosted(web, { webId: id, recno: result.ledger.headerRecno, series: result.ledger.series, number: result.ledger.number });
+  await recordMovementPosted(web, { webId: id, recno: result.ledger.headerRecno, series: result.ledger.series, number: result.ledger.number }, ctx.outbox);
   log.info(
     { kind: docKind, stockCode: code, evrak: `${result.ledger.series}${result.ledger.number}`, sthRecno: result.ledger.headerRecno, quantity: line.quantity },
     result.fresh ? 'stock movement posted to Mikro' : 'stock movement was already posted; web side rebuilt',
