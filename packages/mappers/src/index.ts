@@ -8,6 +8,7 @@ export * from './mikro/vat.js';
 export * from './invoices/types.js';
 export * from './invoices/normalize.js';
 export * from './invoices/plan.js';
+export * from './invoices/kinds.js';
 export * from './bitrix/index.js';
 export * from './xml/index.js';
 export * from './entegra/index.js';

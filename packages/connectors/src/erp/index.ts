@@ -16,3 +16,5 @@ export * from './stock-feed.js';
 export * from './catalog.js';
 export * from './stock.js';
 export * from './access-check.js';
+export * from './batch.js';
+export * from './document-batch.js';

@@ -6,6 +6,8 @@ import type { ErpTx } from './client.js';
 import { insertRow, insertRows, updateRow } from './rows.js';
 import { ident, join, sql, type SqlValue } from './sql.js';
 import type { LedgerRow } from './ledger.js';
+import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
+import type { LedgerRowSource } from './document-batch.js';
 
 type Values = Record<string, SqlValue>;
 
@@ -94,4 +96,59 @@ export async function deleteRows(tx: ErpTx, rows: LedgerRow[]): Promise<void> {
 export async function assignDocumentNumber(tx: ErpTx, headerRecno: number, number: number): Promise<void> {
   await tx.query(sql`UPDATE ${ident('CARI_HESAP_HAREKETLERI')} SET ${ident('cha_evrakno_sira')} = ${number} WHERE ${ident('cha_RECno')} = ${headerRecno}`);
   await tx.query(sql`UPDATE ${ident('STOK_HAREKETLERI')} SET ${ident('sth_evrakno_sira')} = ${number} WHERE ${ident('sth_fat_recid_recno')} = ${headerRecno}`);
+}
+
+/** The check reads of an invoice, for the read batch: the depot's lock date. */
+export function depotLockQuery(depotNo: number) {
+  return sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`;
+}
+
+/** The stock codes among `codes` that Mikro knows (a read batch statement; `codes` not empty). */
+export function stockCodesQuery(codes: string[]) {
+  return sql`SELECT ${ident('sto_kod')} FROM ${ident('STOKLAR')} WHERE ${ident('sto_kod')} IN (${join(codes.map((c) => sql`${c}`))})`;
+}
+
+/**
+ * `writeInvoiceRows` as write batch steps: the header's record number goes into `header`, the
+ * lines follow in as few statements as a SQL Server request allows, each row ending as the
+ * client's insert + update leave it. Returns where the ledger reads the written rows back.
+ */
+export function writeInvoiceBatch(batch: WriteBatch, plan: InvoiceRowsPlan, header: BatchVariable): LedgerRowSource[] {
+  const h = varRef(header);
+  const headRow: Values = { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 };
+  const headNames = Object.keys(headRow);
+  batch.insertIdentity(
+    header,
+    sql`INSERT INTO ${ident('CARI_HESAP_HAREKETLERI')} (${join(headNames.map((n) => ident(n)))}) VALUES (${join(headNames.map((n) => sql`${headRow[n] ?? null}`))})`,
+    sql`${ident('cha_RECno')}`,
+  );
+  const after: Values = plan.header.afterInsert;
+  batch.add(
+    sql`UPDATE ${ident('CARI_HESAP_HAREKETLERI')} SET ${join([sql`${ident('cha_RECid_RECno')} = ${h}`, ...Object.keys(after).map((k) => sql`${ident(k)} = ${after[k] ?? null}`)])} WHERE ${ident('cha_RECno')} = ${h}`,
+  );
+  // The header's record number is known only on the server: every line takes it from the variable.
+  const lines = plan.lines.map((l) => {
+    const { sth_fat_recid_recno: _placeholder, ...row } = { ...l.insert, ...l.afterInsert, sth_RECid_DBCno: 0, sth_RECid_RECno: 0, sth_fat_recid_dbcno: 0 } as Values;
+    return row;
+  });
+  if (lines.length > 0) {
+    const names = Object.keys(lines[0]!);
+    const perStatement = Math.max(1, Math.floor(2000 / names.length));
+    const cols = join([...names.map((n) => ident(n)), ident('sth_fat_recid_recno')]);
+    for (let i = 0; i < lines.length; i += perStatement) {
+      const values = join(lines.slice(i, i + perStatement).map((r) => sql`(${join([...names.map((n) => sql`${r[n] ?? null}`), h])})`));
+      batch.add(sql`INSERT INTO ${ident('STOK_HAREKETLERI')} (${cols}) VALUES ${values}`);
+    }
+    batch.add(sql`UPDATE ${ident('STOK_HAREKETLERI')} SET ${ident('sth_RECid_RECno')} = ${ident('sth_RECno')} WHERE ${ident('sth_fat_recid_recno')} = ${h}`);
+  }
+  return [
+    { table: 'CARI_HESAP_HAREKETLERI', where: sql`${ident('cha_RECno')} = ${h}` },
+    { table: 'STOK_HAREKETLERI', where: sql`${ident('sth_fat_recid_recno')} = ${h}` },
+  ];
+}
+
+/** `assignDocumentNumber` as write batch steps. */
+export function assignNumberBatch(batch: WriteBatch, header: BatchVariable, number: BatchVariable): void {
+  batch.add(sql`UPDATE ${ident('CARI_HESAP_HAREKETLERI')} SET ${ident('cha_evrakno_sira')} = ${varRef(number)} WHERE ${ident('cha_RECno')} = ${varRef(header)}`);
+  batch.add(sql`UPDATE ${ident('STOK_HAREKETLERI')} SET ${ident('sth_evrakno_sira')} = ${varRef(number)} WHERE ${ident('sth_fat_recid_recno')} = ${varRef(header)}`);
 }

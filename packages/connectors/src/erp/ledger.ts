@@ -4,7 +4,7 @@
  * and only rebuilds the web side (ARCHITECTURE.md rule 3).
  */
 import type { ErpTx } from './client.js';
-import { ident, join, sql, type SqlValue } from './sql.js';
+import { ident, join, sql, type SqlValue, type Statement } from './sql.js';
 import { insertRow } from './rows.js';
 
 export const LEDGER_TABLE = 'MIKROSYNC_LEDGER';
@@ -14,7 +14,13 @@ export interface LedgerRow {
   table: string;
   recno: number;
   ref?: string;
+  /** Ledgers written before the write batch: the stamp as the driver returned it. */
   lastup?: string;
+  /**
+   * The stored *_lastup_date as the server itself formats it (`yyyy-mm-dd hh:mi:ss.mmm`), written
+   * by the write batch; compared on the server, so no driver or time zone is involved.
+   */
+  stamp?: string;
 }
 
 export interface LedgerEntry {
@@ -53,11 +59,18 @@ interface LedgerDbRow {
   ldg_created_at: string;
 }
 
+/** The ledger row of a web document (one statement of a read batch). */
+export function ledgerQuery(webTable: string, webId: string): Statement {
+  return sql`SELECT * FROM ${ident(LEDGER_TABLE)} WHERE ${ident('ldg_web_table')} = ${webTable} AND ${ident('ldg_web_id')} = ${webId}`;
+}
+
 export async function findLedger(tx: ErpTx, webTable: string, webId: string): Promise<LedgerEntry | undefined> {
-  const rows = await tx.query<LedgerDbRow>(
-    sql`SELECT * FROM ${ident(LEDGER_TABLE)} WHERE ${ident('ldg_web_table')} = ${webTable} AND ${ident('ldg_web_id')} = ${webId}`,
-  );
-  const r = rows[0];
+  return parseLedger((await tx.query<LedgerDbRow>(ledgerQuery(webTable, webId)))[0]);
+}
+
+/** The ledger entry of a row read by `ledgerQuery`. */
+export function parseLedger(row: unknown): LedgerEntry | undefined {
+  const r = row as LedgerDbRow | undefined;
   if (!r) return undefined;
   return {
     webTable: r.ldg_web_table,

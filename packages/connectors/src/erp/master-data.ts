@@ -8,10 +8,13 @@ export interface ErpAccount {
   cari_CepTel: string;
 }
 
+/** The account of `code` (a read batch statement). */
+export function accountQuery(code: string) {
+  return sql`SELECT ${ident('cari_kod')}, ${ident('cari_unvan1')}, ${ident('cari_CepTel')} FROM ${ident('CARI_HESAPLAR')} WHERE ${ident('cari_kod')} = ${code}`;
+}
+
 export async function findAccount(tx: ErpTx, code: string): Promise<ErpAccount | undefined> {
-  const rows = await tx.query<ErpAccount>(
-    sql`SELECT ${ident('cari_kod')}, ${ident('cari_unvan1')}, ${ident('cari_CepTel')} FROM ${ident('CARI_HESAPLAR')} WHERE ${ident('cari_kod')} = ${code}`,
-  );
+  const rows = await tx.query<ErpAccount>(accountQuery(code));
   return rows[0];
 }
 

@@ -3,7 +3,8 @@ import type mssqlModule from 'mssql';
 import type { Config } from '@mikrosync/core';
 import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
 import { declaredParamType, type DeclaredParamType } from './param-types.js';
-import { render, type Statement } from './sql.js';
+import { render, type SqlValue, type Statement } from './sql.js';
+import { mssqlReadStatement, mssqlRequests } from './batch.js';
 
 /** The connection settings of `ERP_*` / `MSSQL_*` (config) plus the pool and timeouts. */
 export type MssqlErpOptions = Config['erp']['mssql'] & Pick<Config['erp'], 'poolMax' | 'requestTimeoutMs' | 'lockTimeoutMs'>;
@@ -32,10 +33,14 @@ function bind(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): stri
   return text;
 }
 
-async function run<T>(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<T[]> {
+async function runSets(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<Row[][]> {
   const text = bind(mssql, request, stmt);
   const res = await request.query(text);
-  const sets = res.recordsets as unknown as Row[][];
+  return res.recordsets as unknown as Row[][];
+}
+
+async function run<T>(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<T[]> {
+  const sets = await runSets(mssql, request, stmt);
   return (sets.length ? sets[sets.length - 1] : []) as T[];
 }
 
@@ -112,6 +117,43 @@ export function createMssqlErpClient(opts: MssqlErpOptions): ErpClient {
           await tx.rollback();
         } catch {
           /* already rolled back by the server (e.g. deadlock victim) */
+        }
+        throw err;
+      }
+    },
+    async readBatch(stmts) {
+      if (stmts.length === 0) return [];
+      const { mssql, pool } = await ready();
+      return runSets(mssql, pool.request(), mssqlReadStatement(stmts));
+    },
+    async writeBatch(batch) {
+      const { mssql, pool } = await ready();
+      const requests = mssqlRequests(batch, opts.lockTimeoutMs);
+      if (requests.length === 1) {
+        // BEGIN TRAN ... COMMIT inside the text, with XACT_ABORT ON: any error (or a lost
+        // connection) rolls the whole document back on the server.
+        const sets = await runSets(mssql, pool.request(), requests[0]!.build());
+        return batch.resultStatement ? (sets[sets.length - 1] ?? []) : [];
+      }
+      // More parameters than one request takes: the same statements in several requests, on one
+      // connection inside one transaction; the batch variables travel from one to the next.
+      const tx = new mssql.Transaction(pool);
+      await tx.begin(mssql.ISOLATION_LEVEL.READ_COMMITTED);
+      try {
+        let carried: Record<string, SqlValue> = {};
+        let last: Row[] = [];
+        for (const req of requests) {
+          const sets = await runSets(mssql, new mssql.Request(tx), req.build(carried));
+          last = sets[sets.length - 1] ?? [];
+          if (req.carry) carried = (last[0] ?? {}) as Record<string, SqlValue>;
+        }
+        await tx.commit();
+        return batch.resultStatement ? last : [];
+      } catch (err) {
+        try {
+          await tx.rollback();
+        } catch {
+          /* already rolled back by the server (XACT_ABORT) */
         }
         throw err;
       }

@@ -2,6 +2,9 @@
 import pg from 'pg';
 import { notifyObservers, type ErpClient, type ErpTx } from './client.js';
 import { render, type Statement } from './sql.js';
+import { mssqlReadStatement, mssqlRequests, pgBatchText, pgLiteral, pgReadText, type WriteBatch } from './batch.js';
+
+const literal = pgLiteral((s) => pg.escapeLiteral(s));
 
 // Mikro datetimes are naive local times: keep them as text instead of letting the driver shift
 // them through the process time zone.
@@ -82,6 +85,20 @@ export function createPgErpClient(opts: PgErpOptions): ErpClient {
       } finally {
         client.release(broken);
       }
+    },
+    async readBatch(stmts) {
+      if (stmts.length === 0) return [];
+      notifyObservers(mssqlReadStatement(stmts));
+      const res = (await pool.query(pgReadText(stmts, literal))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const results = Array.isArray(res) ? res : [res];
+      return results.map((r) => (r.rows ?? []) as Record<string, unknown>[]);
+    },
+    async writeBatch(batch: WriteBatch) {
+      // The observers see what SQL Server would receive for the same batch.
+      for (const req of mssqlRequests(batch, opts.lockTimeoutMs)) notifyObservers(req.build({}));
+      const res = (await pool.query(pgBatchText(batch, opts.lockTimeoutMs, literal))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const results = Array.isArray(res) ? res : [res];
+      return (batch.resultStatement ? (results[results.length - 1]?.rows ?? []) : []) as Record<string, unknown>[];
     },
     async executeScript(script) {
       await pool.query(script);

@@ -64,7 +64,12 @@ function isFragment(p: unknown): p is Ident | DialectPart | Statement {
   return p instanceof Statement || (typeof p === 'object' && p !== null && 'kind' in p);
 }
 
-export function render(stmt: Statement, dialect: DialectName): Rendered {
+/**
+ * Renders `stmt` for `dialect`. With `literal`, values are written into the text through it
+ * instead of being bound (the PostgreSQL stand-in's multi-statement batches, which the extended
+ * protocol cannot carry with parameters); `params` is then empty.
+ */
+export function render(stmt: Statement, dialect: DialectName, literal?: (value: SqlValue) => string): Rendered {
   const params: SqlValue[] = [];
   const placeholder = (i: number) => (dialect === 'mssql' ? `@p${i}` : `$${i}`);
   const walk = (s: Statement): string => {
@@ -81,6 +86,7 @@ export function render(stmt: Statement, dialect: DialectName): Rendered {
       const chosen = dialect === 'mssql' ? part.mssql : part.pg;
       return typeof chosen === 'string' ? chosen : piece(chosen);
     }
+    if (literal) return literal(part as SqlValue);
     params.push(part as SqlValue);
     return placeholder(params.length);
   };

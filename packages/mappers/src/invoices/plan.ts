@@ -6,6 +6,7 @@
 import { cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { MikroRow } from '../mikro/column-types.js';
 import type { InvoiceDoc } from './types.js';
+import { invoiceKindOf } from './kinds.js';
 
 export interface InvoiceRefs {
   series: string;
@@ -23,28 +24,24 @@ export interface InvoicePlan {
   lines: { insert: MikroRow; afterInsert: Record<string, number | string> }[];
 }
 
-/** `sth_fiyat_liste_no` as the traces show it per document kind (open question Q6). */
-function priceList(doc: InvoiceDoc): number {
-  if (doc.kind === 'sales') return doc.isReturn ? 0 : 1;
-  return doc.isReturn ? 1 : 0;
-}
 
 export function planInvoice(doc: InvoiceDoc, refs: InvoiceRefs, stamp: Stamp): InvoicePlan {
   const sales = doc.kind === 'sales';
+  const kind = invoiceKindOf(doc);
   const closed = doc.closing !== 'open';
   const header = mikroRow('CARI_HESAP_HAREKETLERI', stamp, {
     cha_d_kur: 1,
     cha_altd_kur: 1,
     cha_karsid_kur: 0,
-    cha_evrak_tip: sales ? 63 : 0,
+    cha_evrak_tip: kind.chaEvrakTip,
     cha_evrakno_seri: refs.series,
     cha_evrakno_sira: refs.number,
     cha_tarihi: doc.date,
     cha_belge_tarih: doc.date,
     cha_belge_no: doc.documentNo,
-    cha_tip: sales ? 0 : 1,
+    cha_tip: kind.chaTip,
     cha_cinsi: 6,
-    cha_normal_Iade: doc.isReturn ? 1 : 0,
+    cha_normal_Iade: kind.normalIade,
     cha_tpoz: closed ? 1 : 0,
     cha_cari_cins: doc.closing === 'cash' ? 4 : doc.closing === 'bank' ? 2 : 0,
     cha_grupno: doc.closing === 'bank' ? 1 : 0,
@@ -70,10 +67,10 @@ export function planInvoice(doc: InvoiceDoc, refs: InvoiceRefs, stamp: Stamp): I
       sth_tarih: doc.date,
       sth_belge_tarih: doc.date,
       sth_malkbl_sevk_tarihi: doc.date,
-      sth_tip: sales ? 1 : 0,
+      sth_tip: kind.sthTip,
       sth_cins: 0,
-      sth_normal_iade: doc.isReturn ? 1 : 0,
-      sth_evraktip: sales ? 4 : 3,
+      sth_normal_iade: kind.normalIade,
+      sth_evraktip: kind.sthEvrakTip,
       sth_evrakno_seri: refs.series,
       sth_evrakno_sira: refs.number,
       sth_satirno: i,
@@ -99,7 +96,7 @@ export function planInvoice(doc: InvoiceDoc, refs: InvoiceRefs, stamp: Stamp): I
       sth_giris_depo_no: refs.depotNo,
       sth_cikis_depo_no: refs.depotNo,
       sth_adres_no: 1,
-      sth_fiyat_liste_no: priceList(doc),
+      sth_fiyat_liste_no: kind.priceList,
     });
     // A normal purchase records the unit cost after the insert, as the client does.
     const afterInsert: Record<string, number> =

@@ -1,5 +1,5 @@
 import { registerRecordProcessor } from '../../processors.js';
-import { invoiceProcessor } from './process-invoice.js';
+import { invoiceProcessor } from './flow.js';
 
 const opts = { outboxWithDocument: true };
 registerRecordProcessor('satislar', invoiceProcessor('satislar'), opts);
