@@ -11,8 +11,10 @@ import net from 'node:net';
 export interface DelayProxy {
   /** Port on 127.0.0.1 to connect to instead of the target. */
   port: number;
-  /** Client->server turns since the last reset. */
+  /** Client->server turns since the last reset (a connection's opening message is one of them). */
   turns(): number;
+  /** Connections opened since the last reset (each costs one turn before its first statement). */
+  connections(): number;
   /** Bytes forwarded in both directions since the last reset. */
   bytes(): number;
   reset(): void;
@@ -24,10 +26,12 @@ export async function startDelayProxy(target: { host: string; port: number }, rt
   const oneWay = rttMs / 2;
   let turns = 0;
   let bytes = 0;
+  let connections = 0;
   const sockets = new Set<net.Socket>();
 
   const server = net.createServer((client) => {
     const upstream = net.connect(target.port, target.host);
+    connections++;
     sockets.add(client).add(upstream);
     let serverSpokeLast = true;
     // Each direction keeps its own release time so a later chunk never overtakes an earlier one.
@@ -60,10 +64,12 @@ export async function startDelayProxy(target: { host: string; port: number }, rt
   return {
     port,
     turns: () => turns,
+    connections: () => connections,
     bytes: () => bytes,
     reset() {
       turns = 0;
       bytes = 0;
+      connections = 0;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,7 +9,12 @@
  *  - latency web commit -> ERP commit, p50/p95, at 20 invoices/s with the ERP at 30 ms RTT
  *    (goal p95 <= 1 s plus the document debounce).
  *
+ * Round trips are counted per document as statement turns: the turns of the run, less one per
+ * connection the worker opened meanwhile (a PostgreSQL connection's start-up message), divided by
+ * the documents.
+ *
  *   npm run bench:wan [-- --count 200 --rate 20 --seconds 10 --erp-rtt 30 --web-rtt 40]
+ *   npm run bench:wan -- --quick      (60 documents a kind, 5 s of paced invoices: a few minutes)
  */
 import { parseArgs } from 'node:util';
 import { withSyncTransaction } from '@mikrosync/connectors';
@@ -24,9 +29,13 @@ const { values: args } = parseArgs({
     'erp-rtt': { type: 'string', default: '30' },
     'web-rtt': { type: 'string', default: '40' },
     concurrency: { type: 'string', default: '8' },
+    quick: { type: 'boolean', default: false },
   },
 });
-const COUNT = Number(args.count);
+const COUNT = args.quick ? 60 : Number(args.count);
+const SECONDS = args.quick ? 5 : Number(args.seconds);
+// The quiet period a document waits for its next line: part of its latency by design.
+const DOCUMENT_DEBOUNCE_MS = process.env.OUTBOX_DOCUMENT_DEBOUNCE_MS ?? '500';
 const ERP_RTT = Number(args['erp-rtt']);
 const WEB_RTT = Number(args['web-rtt']);
 const STOCKS = ['OYN-001', 'OYN-002', 'OYN-003', 'KRT-001'];
@@ -110,6 +119,9 @@ interface Throughput {
   webTurns: number;
 }
 
+/** Statement turns per document: a connection's opening turn is set-up, not the document's. */
+const perDocument = (p: DelayProxy, count: number) => (p.turns() - p.connections()) / count;
+
 /**
  * A backlog of `count` documents, then one worker process (through the proxies) and a producer
  * (direct: its round trips are not the worker's). Turns are counted from the moment the worker is
@@ -120,7 +132,7 @@ async function throughput(kind: Kind, count: number, erpRtt: number, webRtt: num
   const stocks = await webStockIds(db);
   for (let i = 0; i < count; i += 25) await Promise.all(Array.from({ length: Math.min(25, count - i) }, (_, k) => insertDocument(kind, db, stocks, i + k)));
   const net = await links(erpRtt, webRtt);
-  const base = benchEnv({ WORKER_CONCURRENCY: args.concurrency! });
+  const base = benchEnv({ WORKER_CONCURRENCY: args.concurrency!, OUTBOX_DOCUMENT_DEBOUNCE_MS: DOCUMENT_DEBOUNCE_MS });
   const workerEnv = { ...base, ERP_DATABASE_URL: viaProxy(BENCH_ERP, net.erp), WEB_DATABASE_URL: viaProxy(BENCH_WEB, net.web) };
   const children = [cli(['worker', '--domain', DOMAIN[kind]], workerEnv)];
   await new Promise((r) => setTimeout(r, 4000));
@@ -129,7 +141,7 @@ async function throughput(kind: Kind, count: number, erpRtt: number, webRtt: num
   children.push(cli(['producer'], base));
   const first = await waitSettled(kind, db, count, 900_000);
   const seconds = (Date.now() - first) / 1000;
-  const result = { perSecond: count / seconds, erpTurns: net.erp.turns() / count, webTurns: net.web.turns() / count };
+  const result = { perSecond: count / seconds, erpTurns: perDocument(net.erp, count), webTurns: perDocument(net.web, count) };
   await stop(children);
   await net.close();
   await db.close();
@@ -140,7 +152,7 @@ async function latency(rate: number, seconds: number, erpRtt: number) {
   const db = await freshDatabases();
   const stocks = await webStockIds(db);
   const net = await links(erpRtt, 0);
-  const base = benchEnv({ WORKER_CONCURRENCY: args.concurrency! });
+  const base = benchEnv({ WORKER_CONCURRENCY: args.concurrency!, OUTBOX_DOCUMENT_DEBOUNCE_MS: DOCUMENT_DEBOUNCE_MS });
   const children = [cli(['producer'], base), cli(['worker', '--domain', 'sales'], { ...base, ERP_DATABASE_URL: viaProxy(BENCH_ERP, net.erp) })];
   await new Promise((r) => setTimeout(r, 4000));
   const committed = new Map<string, number>();
@@ -160,9 +172,9 @@ async function latency(rate: number, seconds: number, erpRtt: number) {
   return { n: l.length, p50: percentile(l, 50), p95: percentile(l, 95) };
 }
 
-const fmt = (t: Throughput) => `${t.perSecond.toFixed(1)} docs/s, ERP ${t.erpTurns.toFixed(1)} round trips/doc, web ${t.webTurns.toFixed(1)} round trips/doc`;
+const fmt = (t: Throughput) => `${t.perSecond.toFixed(1)} docs/s, ERP ${t.erpTurns.toFixed(2)} round trips/doc, web ${t.webTurns.toFixed(2)} round trips/doc`;
 
-console.log(`WAN benchmark: worker concurrency ${args.concurrency}, one worker process, ERP stand-in and web database through delay proxies`);
+console.log(`WAN benchmark: ${COUNT} documents a kind, worker concurrency ${args.concurrency}, one worker process, ERP stand-in and web database through delay proxies`);
 const loop = await throughput('invoice', COUNT, 0, 0);
 console.log(`invoices (5 lines), loopback:               ${fmt(loop)}`);
 const erpFar = await throughput('invoice', COUNT, ERP_RTT, 0);
@@ -174,7 +186,7 @@ for (const kind of ['collection', 'count'] as const) {
   const t = await throughput(kind, COUNT, ERP_RTT, 0);
   console.log(`${kind === 'collection' ? 'collections' : 'stock counts'}, ERP ${ERP_RTT} ms RTT:            ${fmt(t)}`);
 }
-const lat = await latency(Number(args.rate), Number(args.seconds), ERP_RTT);
+const lat = await latency(Number(args.rate), SECONDS, ERP_RTT);
 console.log(
-  `latency web commit -> ERP commit at ${args.rate} invoices/s, ERP ${ERP_RTT} ms RTT (${lat.n} invoices, document debounce ${process.env.OUTBOX_DOCUMENT_DEBOUNCE_MS ?? 500} ms): p50 ${lat.p50} ms  p95 ${lat.p95} ms (goal p95 <= 1000 ms + debounce)`,
+  `latency web commit -> ERP commit at ${args.rate} invoices/s, ERP ${ERP_RTT} ms RTT (${lat.n} invoices, document debounce ${DOCUMENT_DEBOUNCE_MS} ms): p50 ${lat.p50} ms  p95 ${lat.p95} ms (goal p95 <= ${1000 + Number(DOCUMENT_DEBOUNCE_MS)} ms: 1 s + the debounce)`,
 );

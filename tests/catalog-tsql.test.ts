@@ -22,8 +22,13 @@ import {
   readPage,
   readPricedLists,
   type ErpTx,
+  type SqlValue,
 } from '@mikrosync/connectors';
 import { assertTsql, parseTsql, recordingTx } from './support/tsql.js';
+import { schemaCheck } from './support/tsql-schema.js';
+
+/** Schema problems of what a recording transaction saw (statement texts with their values). */
+const schemaProblemsOf = (texts: string[], params: unknown[][]) => schemaCheck(texts.map((text, i) => ({ text, params: params[i] as SqlValue[] }))).problems;
 
 
 const cursor = { time: '2025-01-01 10:00:00.003', key: 17 };
@@ -31,7 +36,7 @@ const sources = Object.entries(CATALOG_SOURCES);
 
 describe('catalog ERP reads rendered for SQL Server', () => {
   it.each(sources)('keyset reads of %s parse as T-SQL', async (_name, src) => {
-    const { tx, texts } = recordingTx([{ k: 1 }]);
+    const { tx, texts, params } = recordingTx([{ k: 1 }]);
     await readPage(tx, src, null, 5000);
     await readPage(tx, src, { ...cursor, key: 'lastup' in src ? 17 : 'K01' }, 5000);
     await countAfter(tx, src, null);
@@ -42,6 +47,7 @@ describe('catalog ERP reads rendered for SQL Server', () => {
     await latestCursorRow(tx, src);
     expect(texts.length).toBeGreaterThanOrEqual(7);
     for (const t of texts) assertTsql(t);
+    expect(schemaProblemsOf(texts, params)).toEqual([]);
   });
 
   it('pages with TOP and a (lastup, RECno) keyset, the time as an ISO datetime', async () => {
@@ -84,11 +90,12 @@ describe('catalog ERP reads rendered for SQL Server', () => {
     ['countDeleteLog', (tx) => countDeleteLog(tx, 10)],
     ['purgeDeleteLog', (tx) => purgeDeleteLog(tx, 10, '2025-01-01 00:00:00.000')],
   ];
-  it.each(others)('%s parses as T-SQL', async (_name, build) => {
-    const { tx, texts } = recordingTx();
+  it.each(others)('%s parses as T-SQL and fits the Mikro schema', async (_name, build) => {
+    const { tx, texts, params } = recordingTx();
     await build(tx);
     expect(texts.length).toBeGreaterThan(0);
     for (const t of texts) assertTsql(t);
+    expect(schemaProblemsOf(texts, params)).toEqual([]);
   });
 
   it('escapes LIKE pattern characters of a marketplace account code and binds it', async () => {

@@ -10,6 +10,7 @@ import { createTestEnv, type TestEnv } from './support/test-env.js';
 import { erpInsert, erpInsertWithRecno, insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { diffRow, loadTrace } from './support/traces.js';
 import { tsqlProblems } from './support/tsql.js';
+import { schemaCheck } from './support/tsql-schema.js';
 
 interface Scenario {
   trace: string;
@@ -54,6 +55,8 @@ describe('collections and payments match the Mikro client traces', () => {
   let ids: SeededIds;
   // Every statement sent to the ERP in these scenarios, rendered for SQL Server.
   const sent = new Map<string, Rendered>();
+  // Every statement with its values (the same text is checked with each set of values).
+  const all: Rendered[] = [];
   let stopObserving: () => void = () => undefined;
 
   beforeAll(async () => {
@@ -61,7 +64,10 @@ describe('collections and payments match the Mikro client traces', () => {
     ctx = createWorkerContext(t.config, t.log);
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
-    stopObserving = observeStatements((r) => sent.set(r.text, r));
+    stopObserving = observeStatements((r) => {
+      sent.set(r.text, r);
+      all.push(r);
+    });
   });
   afterAll(async () => {
     stopObserving();
@@ -107,6 +113,12 @@ describe('collections and payments match the Mikro client traces', () => {
   it('sent only statements that parse as T-SQL with @-named parameters', () => {
     expect(sent.size).toBeGreaterThan(10);
     const problems = [...sent.values()].flatMap((r) => tsqlProblems(r.text).map((p) => `${p}\n  in: ${r.text.slice(0, 300)}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('sent only statements whose tables, columns and bound values fit the Mikro schema', () => {
+    const { problems, values } = schemaCheck(all);
+    expect(values).toBeGreaterThan(100);
     expect(problems).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { seedErpMasterData, seedWebMasterData, type SeededIds } from './support/
 import { insertPurchase, insertReturn, insertSale, insertWebRow, seedStocks } from './support/invoice-seed.js';
 import { diffRow, loadTrace } from './support/traces.js';
 import { tsqlProblems } from './support/tsql.js';
+import { schemaCheck } from './support/tsql-schema.js';
 
 type Source = 'satislar' | 'iadeler' | 'alislar';
 interface Scenario {
@@ -101,6 +102,8 @@ describe('invoices match the Mikro client traces', () => {
   let ids: SeededIds;
   let stock: Record<string, string>;
   const sent = new Map<string, Rendered>();
+  // Every statement with its values (the same text is checked with each set of values).
+  const all: Rendered[] = [];
   let stopObserving: () => void = () => undefined;
 
   beforeAll(async () => {
@@ -109,7 +112,10 @@ describe('invoices match the Mikro client traces', () => {
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
     stock = await seedStocks(t.web, t.erp);
-    stopObserving = observeStatements((r) => sent.set(r.text, r));
+    stopObserving = observeStatements((r) => {
+      sent.set(r.text, r);
+      all.push(r);
+    });
   });
   afterAll(async () => {
     stopObserving();
@@ -149,6 +155,12 @@ describe('invoices match the Mikro client traces', () => {
 
   it('sent only statements that parse as T-SQL with @-named parameters', () => {
     const problems = [...sent.values()].flatMap((r) => tsqlProblems(r.text).map((p) => `${p}\n  in: ${r.text.slice(0, 300)}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('sent only statements whose tables, columns and bound values fit the Mikro schema', () => {
+    const { problems, values } = schemaCheck(all);
+    expect(values).toBeGreaterThan(100);
     expect(problems).toEqual([]);
   });
 });

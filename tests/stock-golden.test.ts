@@ -15,6 +15,7 @@ import { erpInsert, erpInsertWithRecno } from './support/seed.js';
 import { erpRows, outboxRows, syncInsert, webInsert } from './support/stock-seed.js';
 import { diffRow, isVolatileColumn, loadTrace, type TracedRow } from './support/traces.js';
 import { tsqlProblems } from './support/tsql.js';
+import { schemaCheck } from './support/tsql-schema.js';
 
 const RECNO: Record<string, string> = {
   STOKLAR: 'sto_RECno',
@@ -199,6 +200,8 @@ describe('stock domain matches the Mikro client traces', () => {
   let t: TestEnv;
   let ctx: WorkerContext;
   const sent = new Map<string, Rendered>();
+  // Every statement with its values (the same text is checked with each set of values).
+  const all: Rendered[] = [];
   let current: Rendered[] = [];
   let stopObserving: () => void = () => undefined;
 
@@ -207,6 +210,7 @@ describe('stock domain matches the Mikro client traces', () => {
     ctx = createWorkerContext(t.config, t.log);
     stopObserving = observeStatements((r) => {
       sent.set(r.text, r);
+      all.push(r);
       current.push(r);
     });
   });
@@ -280,6 +284,12 @@ describe('stock domain matches the Mikro client traces', () => {
 
   it('sent only statements that parse as T-SQL with @-named parameters', () => {
     const problems = [...sent.values()].flatMap((r) => tsqlProblems(r.text).map((p) => `${p}\n  in: ${r.text.slice(0, 300)}`));
+    expect(problems).toEqual([]);
+  });
+
+  it('sent only statements whose tables, columns and bound values fit the Mikro schema', () => {
+    const { problems, values } = schemaCheck(all);
+    expect(values).toBeGreaterThan(100);
     expect(problems).toEqual([]);
   });
 });

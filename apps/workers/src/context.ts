@@ -7,6 +7,7 @@ import {
   DeadLetterQueue,
   QueueRegistry,
   type ErpClient,
+  type OutboxSettlement,
   type RedisConnection,
   type WebPool,
 } from '@mikrosync/connectors';
@@ -19,6 +20,11 @@ export interface WorkerContext {
   redis: RedisConnection;
   queues: QueueRegistry;
   dlq: DeadLetterQueue;
+  /**
+   * In a record job whose flow reads its outbox with the document: the events to settle, handed
+   * to the flow's web read and web write so the job costs no web round trip of its own.
+   */
+  outbox?: OutboxSettlement;
   close(): Promise<void>;
 }
 

@@ -4,5 +4,5 @@ export * from './context.js';
 export * from './runtime.js';
 export * from './processors.js';
 export * from './tasks.js';
-export { deadLetter } from './run-job.js';
+export { deadLetter, runRecordJob } from './run-job.js';
 export * from './config-checks.js';

@@ -8,10 +8,24 @@ import { DOMAIN_TASKS } from './tasks.js';
 
 export type RecordProcessor = (job: RecordJob, ctx: WorkerContext) => Promise<string>;
 
-const RECORD_PROCESSORS: Record<string, RecordProcessor> = {};
+export interface ProcessorOptions {
+  /**
+   * The processor passes `ctx.outbox` to its web read and web write: the newest open event is read
+   * with the document and settled with the mapping. Otherwise the job reads and settles it itself.
+   */
+  outboxWithDocument?: boolean;
+}
 
-export function registerRecordProcessor(table: string, processor: RecordProcessor): void {
+const RECORD_PROCESSORS: Record<string, RecordProcessor> = {};
+const OPTIONS: Record<string, ProcessorOptions> = {};
+
+export function registerRecordProcessor(table: string, processor: RecordProcessor, options: ProcessorOptions = {}): void {
   RECORD_PROCESSORS[table] = processor;
+  OPTIONS[table] = options;
+}
+
+export function processorOptions(table: string): ProcessorOptions {
+  return OPTIONS[table] ?? {};
 }
 
 export function recordProcessorFor(table: string): RecordProcessor {

@@ -15,10 +15,10 @@ import {
   tablesOfJob,
   type DeadLetter,
 } from '@mikrosync/core';
-import { findLedger, latestOpenEvent, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import { findLedger, latestOpenEvent, outboxSettlement, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
 import type { Liveness } from './breaker.js';
 import type { WorkerContext } from './context.js';
-import { recordProcessorFor } from './processors.js';
+import { processorOptions, recordProcessorFor } from './processors.js';
 import { waitOutTransient, withoutTransientMarks } from './transient.js';
 
 /** Copies a finally failed job to the dead-letter queue and marks its outbox events failed. */
@@ -65,15 +65,21 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
   const domain = sourceFor(data.table)?.domain;
   // Events of this record up to now are settled by this run; later ones stay open for a new job.
   const tables = tablesOfJob(data.table);
+  const outbox = outboxSettlement(tables, data.recordId);
   let upto: number | undefined;
   const log = ctx.log.child({ table: data.table, id: data.recordId, jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
-    upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
+    // A flow that reads its outbox with the document learns the newest open event in that read;
+    // for the others it is read here, before the document.
+    const withDocument = processorOptions(data.table).outboxWithDocument === true;
+    if (!withDocument) upto = (await latestOpenEvent(ctx.web, tables, data.recordId))?.id ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
     // Crash tests: MIKROSYNC_FAULT=record:<id> makes this one record kill its process each time.
     faultPoint(`record:${data.recordId}`);
     const processor = recordProcessorFor(data.table);
-    const result = await processor(data, { ...ctx, log });
-    await settleOutbox(ctx.web, tables, data.recordId, upto, { status: 'done' });
+    const result = await processor(data, { ...ctx, log, ...(withDocument ? { outbox } : {}) });
+    // Settled with the flow's mapping write on the normal path; otherwise (nothing to write) here.
+    if (withDocument) upto = outbox.upto ?? data.outboxId ?? Number.MAX_SAFE_INTEGER;
+    if (!outbox.settled) await settleOutbox(ctx.web, tables, data.recordId, upto!, { status: 'done' });
     if (domain) liveness?.success(domain);
     // Posted by whatever path: its dead letter, if any, is history now (the flow turns green).
     if (await ctx.dlq.resolve(job.queueName, String(job.id)).catch(() => false)) log.info('record posted: its dead letter was removed');
@@ -81,6 +87,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
     return result;
   } catch (err) {
     await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'failed').catch(() => undefined);
+    // The events the flow saw with the document are the ones a failure settles.
+    upto ??= outbox.upto;
     if (err instanceof NotReadyError) {
       const firstSeen = Number((job.data as { notReadySince?: number }).notReadySince ?? Date.now());
       if (Date.now() - firstSeen < ctx.config.worker.notReadyMaxWaitMs && token) {

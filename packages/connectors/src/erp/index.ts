@@ -8,6 +8,7 @@ export * from './master-data.js';
 export * from './numbering.js';
 export { createPgErpClient } from './pg-client.js';
 export { createMssqlErpClient, mssqlConnectionConfig, parseMssqlServer, type MssqlErpOptions } from './mssql-client.js';
+export { declaredParamType, type DeclaredParamType } from './param-types.js';
 export { createErpClient } from './factory.js';
 export * from './documents.js';
 export * from './invoices.js';

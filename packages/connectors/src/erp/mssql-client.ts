@@ -2,6 +2,7 @@
 import type mssqlModule from 'mssql';
 import type { Config } from '@mikrosync/core';
 import { notifyObservers, type ErpClient, type ErpTx, type Row } from './client.js';
+import { declaredParamType, type DeclaredParamType } from './param-types.js';
 import { render, type SqlValue, type Statement } from './sql.js';
 import { mssqlReadStatement, mssqlRequests, mssqlStep } from './batch.js';
 
@@ -10,15 +11,25 @@ export type MssqlErpOptions = Config['erp']['mssql'] & Pick<Config['erp'], 'pool
 
 type Mssql = typeof mssqlModule;
 
+function driverType(mssql: Mssql, t: DeclaredParamType): mssqlModule.ISqlType | (() => mssqlModule.ISqlType) {
+  switch (t.type) {
+    case 'nvarchar':
+      return mssql.NVarChar(mssql.MAX);
+    case 'int':
+      return mssql.Int;
+    case 'bigint':
+      return mssql.BigInt;
+    case 'float':
+      return mssql.Float;
+    case 'bit':
+      return mssql.Bit;
+  }
+}
+
 function bind(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): string {
   notifyObservers(stmt);
   const { text, params } = render(stmt, 'mssql');
-  params.forEach((value, i) => {
-    // Strings always go as NVARCHAR: Turkish codes such as 'ÇEK' must not pass through a code page.
-    if (typeof value === 'string') request.input(`p${i + 1}`, mssql.NVarChar(mssql.MAX), value);
-    else if (typeof value === 'number' && !Number.isInteger(value)) request.input(`p${i + 1}`, mssql.Float, value);
-    else request.input(`p${i + 1}`, value);
-  });
+  params.forEach((value, i) => request.input(`p${i + 1}`, driverType(mssql, declaredParamType(value)), value));
   return text;
 }
 

@@ -1,7 +1,7 @@
 /** Web reads and writes of the collections flow (tahsilatlar). */
-import type { WebPool } from './pool.js';
-import { withSyncTransaction } from './pool.js';
+import { inlineParams, type WebPool } from './pool.js';
 import { tableColumns } from './lookups.js';
+import { readWithOutbox, syncWriteSettling, type OutboxSettlement } from './outbox.js';
 
 export interface CodeLookup {
   code: string | undefined;
@@ -19,10 +19,11 @@ const trimmed = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : 
 
 /**
  * The collection with its account, cash box and bank resolved to ERP codes (map table first, then
- * the code column of the web table; spec rule 17), in one read.
+ * the code column of the web table; spec rule 17), in one round trip with its newest open outbox
+ * event when asked.
  */
-export async function loadCollection(pool: WebPool, id: string): Promise<LoadedCollection | undefined> {
-  const res = await pool.query(
+export async function loadCollection(pool: WebPool, id: string, outbox?: OutboxSettlement): Promise<LoadedCollection | undefined> {
+  const sql = inlineParams(
     `SELECT t.*,
             coalesce(mc.erp_cari_kod, c.cari_kodu) AS _account_code, c.cari_adi AS _account_name,
             coalesce(mk.erp_kasa_kod, k.kasa_kodu) AS _cash_code, k.kasa_adi AS _cash_name,
@@ -37,7 +38,8 @@ export async function loadCollection(pool: WebPool, id: string): Promise<LoadedC
       WHERE t.id = $1`,
     [id],
   );
-  const r = res.rows[0] as Record<string, unknown> | undefined;
+  const [res] = await readWithOutbox(pool, [sql], outbox);
+  const r = res!.rows[0] as Record<string, unknown> | undefined;
   if (!r) return undefined;
   const row: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!k.startsWith('_')) row[k] = v;
@@ -60,17 +62,20 @@ export interface PostedCollection {
 
 /**
  * After the ERP commit: the map row, the final number written back to the web row, and the web
- * app's provisional movement rows removed. One web transaction, marked as the sync's own so the
- * number write-back does not come back as a new job. Idempotent: a retry rebuilds the same state.
+ * app's provisional movement rows removed, and the record's outbox events read with it settled. One
+ * web round trip, marked as the sync's own so the number write-back does not come back as a new job.
+ * Idempotent: a retry rebuilds the same state.
  */
-export async function recordPostedCollection(pool: WebPool, p: PostedCollection): Promise<void> {
+export async function recordPostedCollection(pool: WebPool, p: PostedCollection, outbox?: OutboxSettlement): Promise<void> {
   const cols = await tableColumns(pool, 'tahsilatlar');
   const belgeNo = cols.has('belge_no');
-  // One statement (three data-modifying parts) inside the marked transaction: the capture trigger
-  // fires at the end of the statement and sees the sync's mark.
-  await withSyncTransaction(pool, async (client) => {
-    await client.query(
-      `WITH map AS (
+  // One statement (three data-modifying parts) in the marked batch: the capture trigger's WHEN
+  // clause sees the sync's mark.
+  await syncWriteSettling(
+    pool,
+    [
+      inlineParams(
+        `WITH map AS (
          INSERT INTO int_tahsilat_mapping (web_tahsilat_id, erp_evrak_tip, erp_evrak_seri, erp_evrak_no, erp_recno, erp_refno)
          VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT (web_tahsilat_id) DO UPDATE SET erp_evrak_tip = EXCLUDED.erp_evrak_tip, erp_evrak_seri = EXCLUDED.erp_evrak_seri,
@@ -87,7 +92,9 @@ export async function recordPostedCollection(pool: WebPool, p: PostedCollection)
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM map) AS mapped, (SELECT count(*) FROM num) AS renumbered, (SELECT count(*) FROM provisional) AS removed`,
-      [p.webId, p.evrakTip, p.series, p.number, p.headerRecno, p.refno ?? null],
-    );
-  });
+        [p.webId, p.evrakTip, p.series, p.number, p.headerRecno, p.refno ?? null],
+      ),
+    ],
+    outbox,
+  );
 }

@@ -1,7 +1,7 @@
 /** Web reads and writes of the invoice flows: sales (satislar), returns (iadeler), purchases (alislar). */
-import type { WebPool } from './pool.js';
-import { withSyncTransaction } from './pool.js';
+import { inlineParams, type WebPool } from './pool.js';
 import { tableColumns } from './lookups.js';
+import { readWithOutbox, syncWriteSettling, type OutboxSettlement } from './outbox.js';
 
 export type InvoiceTable = 'satislar' | 'iadeler' | 'alislar';
 
@@ -61,16 +61,17 @@ export interface LoadedInvoice {
 
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
-export async function loadInvoice(pool: WebPool, table: InvoiceTable, id: string): Promise<LoadedInvoice | undefined> {
+/** The document (header and lines) in one round trip, with its newest open outbox event when asked. */
+export async function loadInvoice(pool: WebPool, table: InvoiceTable, id: string, outbox?: OutboxSettlement): Promise<LoadedInvoice | undefined> {
   const src = SOURCES[table];
-  const [head, lines] = await Promise.all([pool.query(src.header, [id]), pool.query(src.lines, [id])]);
-  const r = head.rows[0] as Record<string, unknown> | undefined;
+  const [head, lines] = await readWithOutbox(pool, [inlineParams(src.header, [id]), inlineParams(src.lines, [id])], outbox);
+  const r = head!.rows[0] as Record<string, unknown> | undefined;
   if (!r) return undefined;
   const row: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!k.startsWith('_')) row[k] = v;
   return {
     row,
-    lines: lines.rows,
+    lines: lines!.rows,
     accountCode: text(r._account_code),
     accountName: text(r._account_name),
     cashCode: text(r._cash_code),
@@ -86,10 +87,11 @@ export interface PostedInvoice {
 }
 
 /**
- * After the ERP commit, in one web transaction marked as the sync's own: the document map, the
- * final number on the web row, and the web app's provisional movements removed (open question Q42).
+ * After the ERP commit, in one web round trip marked as the sync's own: the document map, the final
+ * number on the web row, the web app's provisional movements removed (open question Q42), and the
+ * record's outbox events read with the document settled.
  */
-export async function recordPostedInvoice(pool: WebPool, p: PostedInvoice): Promise<void> {
+export async function recordPostedInvoice(pool: WebPool, p: PostedInvoice, outbox?: OutboxSettlement): Promise<void> {
   const src = SOURCES[p.table];
   const cols = await tableColumns(pool, p.table);
   const sets = ['fatura_seri_no = $2', 'fatura_sira_no = $3'];
@@ -98,9 +100,11 @@ export async function recordPostedInvoice(pool: WebPool, p: PostedInvoice): Prom
   if (cols.has('erp_aktarildi')) sets.push('erp_aktarildi = true');
   if (cols.has('erp_evrak_seri')) sets.push('erp_evrak_seri = $2', 'erp_evrak_no = $3', 'erp_aktarim_tarihi = now()');
   const stockHasRef = (await tableColumns(pool, 'stok_hareketleri')).has('referans_id');
-  await withSyncTransaction(pool, async (client) => {
-    await client.query(
-      `WITH map AS (
+  await syncWriteSettling(
+    pool,
+    [
+      inlineParams(
+        `WITH map AS (
          INSERT INTO ${src.map.table} (${src.map.key}, erp_evrak_seri, erp_evrak_no) VALUES ($1, $2, $3)
          ON CONFLICT (${src.map.key}) DO UPDATE SET erp_evrak_seri = EXCLUDED.erp_evrak_seri, erp_evrak_no = EXCLUDED.erp_evrak_no
          RETURNING 1
@@ -116,9 +120,11 @@ export async function recordPostedInvoice(pool: WebPool, p: PostedInvoice): Prom
          RETURNING 1
        )
        SELECT (SELECT count(*) FROM map) + (SELECT count(*) FROM num) + (SELECT count(*) FROM moves) + (SELECT count(*) FROM stock) AS n`,
-      [p.webId, p.series, p.number],
-    );
-  });
+        [p.webId, p.series, p.number],
+      ),
+    ],
+    outbox,
+  );
 }
 
 /** After the ERP rows of a deleted web document were removed: its map row goes too. */

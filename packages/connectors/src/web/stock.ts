@@ -1,10 +1,10 @@
 /**
  * Web reads and writes of the stock domain (web -> Mikro): stock cards, barcodes, prices, stock
  * movements and web-made accounts. Stock codes resolve map table first, then the card's own code
- * (spec rule 17). Writes back into captured tables go through withSyncTransaction (no echo).
+ * (spec rule 17). Writes back into captured tables are marked as the sync's own (no echo).
  */
-import type { WebPool } from './pool.js';
-import { withSyncTransaction } from './pool.js';
+import { inlineParams, withSyncTransaction, type WebPool } from './pool.js';
+import { readWithOutbox, syncWriteSettling, type OutboxSettlement } from './outbox.js';
 
 /** A web stock as the other flows see it: its ERP code and whether it is an assortment variant. */
 export interface WebStockRef {
@@ -119,25 +119,38 @@ export async function loadPrice(pool: WebPool, id: string): Promise<LoadedPrice 
   };
 }
 
-export async function loadMovement(pool: WebPool, id: string): Promise<LoadedWithStock | undefined> {
-  const res = await pool.query('SELECT * FROM stok_hareketleri WHERE id = $1::uuid', [id]);
-  const row = res.rows[0] as Record<string, unknown> | undefined;
+/** The movement and its stock in one round trip, with its newest open outbox event when asked. */
+export async function loadMovement(pool: WebPool, id: string, outbox?: OutboxSettlement): Promise<LoadedWithStock | undefined> {
+  const [res, stock] = await readWithOutbox(
+    pool,
+    [
+      inlineParams('SELECT * FROM stok_hareketleri WHERE id = $1::uuid', [id]),
+      inlineParams(stockSelect('(SELECT stok_id FROM stok_hareketleri WHERE id = $1::uuid)'), [id]),
+    ],
+    outbox,
+  );
+  const row = res!.rows[0] as Record<string, unknown> | undefined;
   if (!row) return undefined;
-  return { row, stock: row.stok_id ? await loadStockRef(pool, String(row.stok_id)) : undefined };
+  return { row, stock: row.stok_id ? stockRef(stock!.rows[0]) : undefined };
 }
 
 /**
  * After the slip's ERP commit: its record number (and final number) on the web row, as the sync's
- * own write. Only a row still without erp_recno is touched; idempotent for a retry.
+ * own write, with the record's outbox events read with it settled, in one round trip. Only a row
+ * still without erp_recno is touched; idempotent for a retry.
  */
-export async function recordMovementPosted(pool: WebPool, p: { webId: string; recno: number; series: string; number: number }): Promise<void> {
-  await withSyncTransaction(pool, async (client) => {
-    await client.query(
-      `UPDATE stok_hareketleri SET erp_recno = $2, fatura_seri_no = $3, fatura_sira_no = $4::text
-        WHERE id = $1::uuid AND (erp_recno IS NULL OR erp_recno = 0)`,
-      [p.webId, p.recno, p.series, p.number],
-    );
-  });
+export async function recordMovementPosted(pool: WebPool, p: { webId: string; recno: number; series: string; number: number }, outbox?: OutboxSettlement): Promise<void> {
+  await syncWriteSettling(
+    pool,
+    [
+      inlineParams(
+        `UPDATE stok_hareketleri SET erp_recno = $2, fatura_seri_no = $3, fatura_sira_no = $4::text
+          WHERE id = $1::uuid AND (erp_recno IS NULL OR erp_recno = 0)`,
+        [p.webId, p.recno, p.series, p.number],
+      ),
+    ],
+    outbox,
+  );
 }
 
 export async function loadCustomer(pool: WebPool, id: string): Promise<Record<string, unknown> | undefined> {

@@ -50,7 +50,7 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
   table: TABLE,
   noun: 'collection',
   async load(ctx, id) {
-    const loaded = await loadCollection(ctx.web, id);
+    const loaded = await loadCollection(ctx.web, id, ctx.outbox);
     const row = loaded?.row as WebCollection | undefined;
     if (!loaded || !row) return { gone: 'deleted on the web before posting: nothing to do' };
     let ready: CollectionDoc['ready'];
@@ -179,7 +179,7 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
       number: l.number,
       headerRecno: l.headerRecno,
       refno: l.rows.find((r) => r.table === 'ODEME_EMIRLERI' && r.ref)?.ref,
-    }),
+    }, ctx.outbox),
   removePosted: async () => undefined,
 };
 

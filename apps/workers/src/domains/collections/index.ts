@@ -1,4 +1,4 @@
 import { registerRecordProcessor } from '../../processors.js';
 import { processCollection } from './flow.js';
 
-registerRecordProcessor('tahsilatlar', processCollection);
+registerRecordProcessor('tahsilatlar', processCollection, { outboxWithDocument: true });

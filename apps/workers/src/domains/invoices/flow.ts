@@ -39,7 +39,7 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
     noun: 'invoice',
     async load(ctx, id) {
       const { config, log } = ctx;
-      const loaded = await loadInvoice(ctx.web, table, id);
+      const loaded = await loadInvoice(ctx.web, table, id, ctx.outbox);
       if (!loaded) return { gone: 'deleted on the web before posting: nothing to do' };
       if (!isPostable(table, loaded.row, config.invoices.salesPostStatuses)) return { gone: 'not ready to post (status)' };
       if (loaded.lines.length === 0) throw new NotReadyError(`${table} ${id} has no lines yet. Fix: add the lines on the web (or delete the empty header), then re-enqueue`);
@@ -79,7 +79,7 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
         numbering: { range: { ...kind.numberRange, series: doc.series }, requested: doc.requestedNumber, assign: assignNumberBatch },
       };
     },
-    recordPosted: (ctx, id, posted) => recordPostedInvoice(ctx.web, { table, webId: id, series: posted.series, number: posted.number }),
+    recordPosted: (ctx, id, posted) => recordPostedInvoice(ctx.web, { table, webId: id, series: posted.series, number: posted.number }, ctx.outbox),
     removePosted: (ctx, id) => removeInvoiceMapping(ctx.web, table, id),
   };
 }

@@ -1,6 +1,7 @@
 import { registerRecordProcessor } from '../../processors.js';
 import { invoiceProcessor } from './flow.js';
 
-registerRecordProcessor('satislar', invoiceProcessor('satislar'));
-registerRecordProcessor('iadeler', invoiceProcessor('iadeler'));
-registerRecordProcessor('alislar', invoiceProcessor('alislar'));
+const opts = { outboxWithDocument: true };
+registerRecordProcessor('satislar', invoiceProcessor('satislar'), opts);
+registerRecordProcessor('iadeler', invoiceProcessor('iadeler'), opts);
+registerRecordProcessor('alislar', invoiceProcessor('alislar'), opts);

@@ -9,5 +9,5 @@ import { processPrice } from './prices.js';
 registerRecordProcessor('stoklar', processStockCard);
 registerRecordProcessor('urun_barkodlari', processBarcode);
 registerRecordProcessor('urun_fiyat_listeleri', processPrice);
-registerRecordProcessor('stok_hareketleri', processMovement);
+registerRecordProcessor('stok_hareketleri', processMovement, { outboxWithDocument: true });
 registerRecordProcessor('cari_hesaplar', processCustomer);

@@ -78,7 +78,7 @@ export const movementFlow: DocumentFlow<MovementDoc, MovementRefs> = {
   noun: 'stock movement',
   async load(ctx, id) {
     const record: RecordRef = { table: TABLE, id };
-    const loaded = await loadMovement(ctx.web, id);
+    const loaded = await loadMovement(ctx.web, id, ctx.outbox);
     if (!loaded) return { gone: 'gone from the web before it was posted: nothing to do' };
     const row = loaded.row as WebMovementRow;
     const erpRecno = Number(row.erp_recno ?? 0);
@@ -135,7 +135,7 @@ export const movementFlow: DocumentFlow<MovementDoc, MovementRefs> = {
     const rows = [insertWithRecidBatch(batch, header, 'STOK_HAREKETLERI', 'sth', plan.insert, plan.afterInsert, number)];
     return { rows, docKind: line.kind === 'count' ? 'stock_count' : 'depot_transfer', evrakTip, numberedByFlow: true };
   },
-  recordPosted: (ctx, id, l) => recordMovementPosted(ctx.web, { webId: id, recno: l.headerRecno, series: l.series, number: l.number }),
+  recordPosted: (ctx, id, l) => recordMovementPosted(ctx.web, { webId: id, recno: l.headerRecno, series: l.series, number: l.number }, ctx.outbox),
   removePosted: async () => undefined,
 };
 
