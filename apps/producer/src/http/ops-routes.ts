@@ -10,7 +10,7 @@ import { discardDeadLetter, recordOperatorAction, requeueDeadLetter, type Operat
 import { enqueueTask } from '../run-task.js';
 import type { StatusService } from '../status/status-service.js';
 import { sameOrigin } from './guards.js';
-import { STATUS_PAGE_HTML } from './status-page.js';
+import { CONSOLE_HTML } from './console/page.js';
 
 export interface OpsDeps {
   log: Logger;
@@ -36,7 +36,7 @@ export function opsRouter(d: OpsDeps): Router {
   const dlq = new DeadLetterQueue(d.queues);
   r.get('/status', d.auth, (_req, res) => {
     res.setHeader('Content-Security-Policy', "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'");
-    res.type('html').send(STATUS_PAGE_HTML);
+    res.type('html').send(CONSOLE_HTML);
   });
   r.get('/api/status', d.auth, async (_req, res) => {
     const [snapshot, audit] = await Promise.all([d.status.snapshot(), recentAudit(d.web, 20).catch(() => [])]);
