@@ -55,7 +55,7 @@ async function act(button, path, body) {
     const text = await answerText(res.clone());
     let ok = res.ok;
     try { const j = await res.json(); if (j && j.ok === false) ok = false; } catch (e) { /* not JSON */ }
-    toast(ok ? 'ok' : 'error', text && !/^\d{3} /.test(text) ? text : t(ok ? 'done' : 'failed') + (ok ? '' : ' ' + text));
+    toast(ok ? 'ok' : 'error', text && !/^\d{3} /.test(text) ? text : ok ? t('done') : t('failed') + ' ' + text);
     return ok;
   } catch (e) {
     toast('error', t('failed') + ' ' + e.message);
