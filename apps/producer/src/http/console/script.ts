@@ -80,6 +80,7 @@ function toast(kind, text) {
 // ---- keyed list patching --------------------------------------------------------------------
 /** Replaces only the items whose HTML changed; keeps open <details> of a replaced item open. */
 function patch(container, items, key, html) {
+  $$(':scope > :not([data-key])', container).forEach((el) => el.remove()); // the "loading" line
   const old = new Map($$(':scope > [data-key]', container).map((el) => [el.dataset.key, el]));
   let prev = null;
   for (const item of items) {
