@@ -37,9 +37,10 @@ export const CONSOLE_HTML = `<!doctype html>
   <section id="tracker">
     <h2 data-t="tracker"></h2>
     <form id="track-form" class="search" role="search">
-      <input id="track-q" type="search" autocomplete="off" data-t-placeholder="trackerHint">
+      <input id="track-q" type="search" autocomplete="off" data-t-placeholder="trackerPlaceholder">
       <button type="submit" class="primary" data-t="search"></button>
     </form>
+    <p class="hint" data-t="trackerHint"></p>
     <p id="track-state" class="hint" aria-live="polite"></p>
     <div id="track-results" class="grid"></div>
   </section>

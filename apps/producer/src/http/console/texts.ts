@@ -37,6 +37,7 @@ const TR = {
   'dep.web': 'Web veritabanı',
 
   tracker: 'Belge takibi',
+  trackerPlaceholder: 'Belge no, seri-sıra, stok veya cari',
   trackerHint: 'Web belge numarası, Mikro seri-sıra (ör. ABC-12), stok kodu, cari kodu veya adı',
   search: 'Ara',
   searching: 'Aranıyor…',
@@ -123,6 +124,7 @@ const EN: Record<TextKey, string> = {
   'dep.web': 'the web database',
 
   tracker: 'Document tracker',
+  trackerPlaceholder: 'Document no, series-number, stock or customer',
   trackerHint: 'Web document number, Mikro series-number (e.g. ABC-12), stock code, customer code or name',
   search: 'Search',
   searching: 'Searching…',
