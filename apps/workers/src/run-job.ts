@@ -11,6 +11,7 @@ import {
   NotReadyError,
   PermanentError,
   recordJobSchema,
+  says,
   sourceFor,
   tablesOfJob,
   type DeadLetter,
@@ -27,6 +28,7 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
   const record = parsed.success ? { table: parsed.data.table, id: parsed.data.recordId } : undefined;
   const reason = errorMessage(err);
   const task = (job.data as { kind?: string; task?: string }).kind === 'task' ? (job.data as { task?: string }).task : undefined;
+  const said = saidBy(err);
   const entry: DeadLetter = {
     queue: job.queueName,
     jobId: String(job.id),
@@ -38,6 +40,7 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
     permanent,
     failedAt: new Date().toISOString(),
     record,
+    ...said,
   };
   await ctx.dlq.add(entry);
   if (record) {
@@ -46,6 +49,14 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
     await settleOutbox(ctx.web, tables, record.id, upto, { status: 'failed', error: reason, attempts: job.attemptsMade + 1 });
   }
   ctx.log.error({ table: record?.table, id: record?.id, task, queue: job.queueName, jobId: job.id, permanent, reason }, 'job moved to the dead-letter queue');
+}
+
+/** The message key and missing mapping of the error (or of an error it wraps), for the page. */
+function saidBy(err: unknown): Pick<DeadLetter, 'says' | 'mapping'> {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof PermanentError && (e.says || e.mapping)) return { ...(e.says ? { says: e.says } : {}), ...(e.mapping ? { mapping: e.mapping } : {}) };
+  }
+  return {};
 }
 
 /** True when the ERP ledger has the record: it is in Mikro, whatever the web shows. */
@@ -57,7 +68,9 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
   const started = performance.now();
   const parsed = recordJobSchema.safeParse(job.data);
   if (!parsed.success) {
-    const err = new PermanentError(`job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const err = new PermanentError(`job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`, {
+      says: says('err.invalidPayload', { job: String(job.id) }),
+    });
     await deadLetter(ctx, job, err, true);
     throw new UnrecoverableError(err.message);
   }
@@ -89,7 +102,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
         await job.moveToDelayed(Date.now() + ctx.config.worker.notReadyRetryMs, token);
         throw new DelayedError();
       }
-      const late = new PermanentError(`${err.message} (still not ready after ${Math.round((Date.now() - firstSeen) / 1000)} s)`);
+      const seconds = Math.round((Date.now() - firstSeen) / 1000);
+      const late = new PermanentError(`${err.message} (still not ready after ${seconds} s)`, { says: says('err.notReadyTooLong', { seconds }) });
       await deadLetter(ctx, job, late, true, upto);
       throw new UnrecoverableError(late.message);
     }
