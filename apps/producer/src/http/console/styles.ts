@@ -72,7 +72,6 @@ th { background: #eceff3; font-weight: 600; }
 .toast.ok { background: var(--green); }
 .toast.error { background: var(--red); }
 .toast button { background: transparent; color: #fff; border: 0; min-height: 0; padding: 0 4px; }
-.print-only { display: none; }
 @media (max-width: 699px) {
   main { padding: 12px 10px 40px; }
   header.top { padding: 10px 12px; }
@@ -87,9 +86,7 @@ th { background: #eceff3; font-weight: 600; }
 @media print {
   body { background: #fff; font-size: 12px; }
   header.top { background: #fff; color: #000; border-bottom: 2px solid #000; }
-  .tools, .actions, .picker, .confirm, #tracker, #toasts, #charts, details > summary { display: none !important; }
-  details { display: block; }
-  .print-only { display: block; }
+  .tools, .actions, .picker, .confirm, #tracker, #toasts, #charts, #read-only, .hint, details { display: none !important; }
   .card { break-inside: avoid; border-color: #999; }
   .grid { grid-template-columns: 1fr 1fr; }
 }
