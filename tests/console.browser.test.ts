@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
 import { erpInsert, insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
 import { insertSale, seedStocks } from './support/invoice-seed.js';
-import { startCli, type CliProcess } from './support/processes.js';
+import { runCli, startCli, type CliProcess } from './support/processes.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../test-artifacts/', import.meta.url));
@@ -25,6 +25,7 @@ const ADMIN = { username: 'yonetici', password: 'S3CRET-admin-pass' };
 const OPERATOR = { username: 'operator', password: 'S3CRET-operator-pass' };
 const VIEWER = { username: 'izleyici', password: 'S3CRET-viewer-pass' };
 const WIDTHS = [390, 1280] as const;
+const mikroCodeOf = (width: number) => `TRY${width}`;
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg' || !existsSync(CHROMIUM))('operations console in a browser', () => {
   let t: TestEnv;
@@ -51,8 +52,13 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg' || !existsSync(CHROMIUM))('operations co
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
     stock = await seedStocks(t.web, t.erp, ['K1']);
+    // The Mikro accounts the operator will pick: in Mikro, mirrored to the web by the catalog sync
+    // (the picker lists the mirror).
+    for (const width of WIDTHS) await erpInsert(t.erp, 'CARI_HESAPLAR', { cari_kod: mikroCodeOf(width), cari_unvan1: `MİKRO HESABI ${width}` });
     fleet = startCli(['start'], t.env);
     await waitFor('server up', async () => (await fetch(`${base}/healthz`).catch(() => undefined))?.ok, 30_000);
+    const sync = await runCli(['run', 'catalog', 'sync', '--wait'], t.env);
+    expect(sync.code, sync.output).toBe(0);
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -103,9 +109,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg' || !existsSync(CHROMIUM))('operations co
     it(`${width} px: a dead-lettered collection names its document, customer and reason in Turkish; picking the Mikro account posts it`, async () => {
       const customer = `TARAYICI MÜŞTERİ ${width}`;
       const number = `NC-${width}`;
-      const mikroCode = `TRY${width}`;
-      // The account exists in Mikro; only the web customer lacks its code.
-      await erpInsert(t.erp, 'CARI_HESAPLAR', { cari_kod: mikroCode, cari_unvan1: `MİKRO ${customer}` });
+      const mikroCode = mikroCodeOf(width);
       const { page, context } = await open(OPERATOR, width);
       const { collection } = await strandedCollection(customer, number);
 
