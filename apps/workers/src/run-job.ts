@@ -16,7 +16,7 @@ import {
   tablesOfJob,
   type DeadLetter,
 } from '@mikrosync/core';
-import { findLedger, latestOpenEvent, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import { findLedger, latestOpenEvent, recordDeadLetterHour, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
 import type { Liveness } from './breaker.js';
 import type { WorkerContext } from './context.js';
 import { recordProcessorFor } from './processors.js';
@@ -43,6 +43,7 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
     ...said,
   };
   await ctx.dlq.add(entry);
+  await recordDeadLetterHour(ctx.redis, ctx.config.redis.prefix, job.queueName).catch(() => undefined);
   if (record) {
     const tables = tablesOfJob(record.table);
     const upto = uptoOutboxId ?? (await latestOpenEvent(ctx.web, tables, record.id))?.id ?? Number.MAX_SAFE_INTEGER;
@@ -90,7 +91,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
     if (domain) liveness?.success(domain);
     // Posted by whatever path: its dead letter, if any, is history now (the flow turns green).
     if (await ctx.dlq.resolve(job.queueName, String(job.id)).catch(() => false)) log.info('record posted: its dead letter was removed');
-    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed').catch(() => undefined);
+    const lagSeconds = data.capturedAt ? (Date.now() - data.capturedAt) / 1000 : undefined;
+    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed', { lagSeconds }).catch(() => undefined);
     return result;
   } catch (err) {
     await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'failed').catch(() => undefined);

@@ -161,7 +161,7 @@ export const en = {
   'op.DELETE': 'deleted',
   'chart.posted': 'Posted per hour',
   'chart.dead': 'Dead letters per hour',
-  'chart.lag': 'Lag (seconds, hourly maximum)',
+  'chart.lag': 'Lag (seconds, hourly average)',
   'chart.hoursAgo': '{hours} h ago',
   'chart.now': 'now',
   'summary.title': 'Daily summary {date}',

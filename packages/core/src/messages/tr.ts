@@ -161,7 +161,7 @@ export const tr = {
   'op.DELETE': 'silme',
   'chart.posted': 'Saatlik aktarılan',
   'chart.dead': 'Saatlik hatalı',
-  'chart.lag': 'Gecikme (saniye, saatlik en yüksek)',
+  'chart.lag': 'Gecikme (saniye, saatlik ortalama)',
   'chart.hoursAgo': '{hours} sa önce',
   'chart.now': 'şimdi',
   'summary.title': 'Günlük özet {date}',
