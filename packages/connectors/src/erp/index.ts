@@ -15,3 +15,4 @@ export * from './stock-feed.js';
 export * from './catalog.js';
 export * from './stock.js';
 export * from './access-check.js';
+export * from './console.js';
