@@ -109,9 +109,8 @@ export async function searchRecords(pool: WebPool, q: string, erpMatches: readon
   add([...(await describeRecords(pool, erpMatches)).values()]);
   for (const table of DOCUMENT_TABLES) {
     const f = FACTS[table]!;
-    const where = [`lower(${f.number}::text) = lower($1)`];
-    if (number !== null) where.push(`(${f.erpNo} = $2 AND upper(coalesce(${f.series}, '')) = $3)`);
-    const res = await pool.query<RecordFacts>(`${factsSelect(table)} WHERE ${where.join(' OR ')} LIMIT $4`, [text, number, series ?? '', limit]);
+    const where = `lower(${f.number}::text) = lower($1) OR ($2::int IS NOT NULL AND ${f.erpNo} = $2::int AND upper(coalesce(${f.series}, '')) = $3::text)`;
+    const res = await pool.query<RecordFacts>(`${factsSelect(table)} WHERE ${where} LIMIT $4`, [text, number, series ?? '', limit]);
     add(res.rows);
   }
   add((await pool.query<RecordFacts>(`${factsSelect('stoklar')} WHERE lower(r.stok_kodu) = lower($1) LIMIT $2`, [text, limit])).rows);
