@@ -29,7 +29,7 @@ export async function recordOperatorAction(web: WebPool, log: Logger, by: Operat
 }
 
 /** Moves a dead letter back to its queue and re-opens its failed outbox events. */
-export async function requeueDeadLetter(dlq: DeadLetterQueue, web: WebPool, log: Logger, id: string, by: Operator): Promise<string | undefined> {
+export async function requeueDeadLetter(dlq: DeadLetterQueue, web: WebPool, log: Logger, id: string, by: Operator, opts: { audit?: boolean } = {}): Promise<string | undefined> {
   const entry = await dlq.show(id);
   if (!entry) return undefined;
   const parsed = recordJobSchema.safeParse(entry.data);
@@ -38,7 +38,8 @@ export async function requeueDeadLetter(dlq: DeadLetterQueue, web: WebPool, log:
   const moved = await dlq.requeue(id);
   if (!moved) return undefined;
   const result = `${moved.queue}/${moved.jobId}`;
-  await recordOperatorAction(web, log, by, 'requeue', id, result);
+  // A caller whose action includes the re-enqueue (fix a mapping) writes the one audit entry itself.
+  if (opts.audit !== false) await recordOperatorAction(web, log, by, 'requeue', id, result);
   return result;
 }
 

@@ -5,3 +5,4 @@ export * from './http/server.js';
 export * from './dlq-actions.js';
 export * from './run-task.js';
 export * from './status/status-service.js';
+export { SummaryMailer, summaryData, summaryHtml } from './console/summary.js';

@@ -8,6 +8,7 @@ import { startHttpServer } from './http/server.js';
 import { StatusService } from './status/status-service.js';
 import { AlertMonitor } from './alerts/monitor.js';
 import { configuredChannels } from './alerts/channels.js';
+import { SummaryMailer } from './console/summary.js';
 
 export interface RunningProducer {
   relay: OutboxRelay;
@@ -16,6 +17,8 @@ export interface RunningProducer {
   web: WebPool;
   erp: ErpClient;
   queues: QueueRegistry;
+  /** The daily summary e-mail (sends only when SMTP and SUMMARY_EMAIL_TIME are set). */
+  mailer: SummaryMailer | undefined;
   close(): Promise<void>;
 }
 
@@ -44,6 +47,8 @@ export async function startProducer(config: Config, log: Logger, opts: ProducerO
   const channels = opts.oneOff ? [] : configuredChannels(config, log);
   const monitor = channels.length ? new AlertMonitor(config, log, status, { queues, web, erp }, channels) : undefined;
   monitor?.start();
+  const mailer = opts.oneOff ? undefined : new SummaryMailer({ config, log, web, queues, status });
+  mailer?.start();
   const server =
     opts.http === false || opts.oneOff
       ? undefined
@@ -55,8 +60,10 @@ export async function startProducer(config: Config, log: Logger, opts: ProducerO
     web,
     erp,
     queues,
+    mailer,
     async close() {
       monitor?.stop();
+      mailer?.stop();
       await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       await relay.stop();
       await queues.close();

@@ -11,11 +11,12 @@ import {
   NotReadyError,
   PermanentError,
   recordJobSchema,
+  says,
   sourceFor,
   tablesOfJob,
   type DeadLetter,
 } from '@mikrosync/core';
-import { findLedger, latestOpenEvent, outboxSettlement, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import { findLedger, latestOpenEvent, outboxSettlement, recordDeadLetterHour, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
 import type { Liveness } from './breaker.js';
 import type { WorkerContext } from './context.js';
 import { processorOptions, recordProcessorFor } from './processors.js';
@@ -27,6 +28,7 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
   const record = parsed.success ? { table: parsed.data.table, id: parsed.data.recordId } : undefined;
   const reason = errorMessage(err);
   const task = (job.data as { kind?: string; task?: string }).kind === 'task' ? (job.data as { task?: string }).task : undefined;
+  const said = saidBy(err);
   const entry: DeadLetter = {
     queue: job.queueName,
     jobId: String(job.id),
@@ -38,14 +40,24 @@ export async function deadLetter(ctx: WorkerContext, job: Job, err: unknown, per
     permanent,
     failedAt: new Date().toISOString(),
     record,
+    ...said,
   };
   await ctx.dlq.add(entry);
+  await recordDeadLetterHour(ctx.redis, ctx.config.redis.prefix, job.queueName).catch(() => undefined);
   if (record) {
     const tables = tablesOfJob(record.table);
     const upto = uptoOutboxId ?? (await latestOpenEvent(ctx.web, tables, record.id))?.id ?? Number.MAX_SAFE_INTEGER;
     await settleOutbox(ctx.web, tables, record.id, upto, { status: 'failed', error: reason, attempts: job.attemptsMade + 1 });
   }
   ctx.log.error({ table: record?.table, id: record?.id, task, queue: job.queueName, jobId: job.id, permanent, reason }, 'job moved to the dead-letter queue');
+}
+
+/** The message key and missing mapping of the error (or of an error it wraps), for the page. */
+function saidBy(err: unknown): Pick<DeadLetter, 'says' | 'mapping'> {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (e instanceof PermanentError && (e.says || e.mapping)) return { ...(e.says ? { says: e.says } : {}), ...(e.mapping ? { mapping: e.mapping } : {}) };
+  }
+  return {};
 }
 
 /** True when the ERP ledger has the record: it is in Mikro, whatever the web shows. */
@@ -57,7 +69,9 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
   const started = performance.now();
   const parsed = recordJobSchema.safeParse(job.data);
   if (!parsed.success) {
-    const err = new PermanentError(`job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const err = new PermanentError(`job ${job.id} has an invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`, {
+      says: says('err.invalidPayload', { job: String(job.id) }),
+    });
     await deadLetter(ctx, job, err, true);
     throw new UnrecoverableError(err.message);
   }
@@ -83,7 +97,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
     if (domain) liveness?.success(domain);
     // Posted by whatever path: its dead letter, if any, is history now (the flow turns green).
     if (await ctx.dlq.resolve(job.queueName, String(job.id)).catch(() => false)) log.info('record posted: its dead letter was removed');
-    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed').catch(() => undefined);
+    const lagSeconds = data.capturedAt ? (Date.now() - data.capturedAt) / 1000 : undefined;
+    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed', { lagSeconds }).catch(() => undefined);
     return result;
   } catch (err) {
     await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'failed').catch(() => undefined);
@@ -97,7 +112,8 @@ export async function runRecordJob(ctx: WorkerContext, job: Job, token: string |
         await job.moveToDelayed(Date.now() + ctx.config.worker.notReadyRetryMs, token);
         throw new DelayedError();
       }
-      const late = new PermanentError(`${err.message} (still not ready after ${Math.round((Date.now() - firstSeen) / 1000)} s)`);
+      const seconds = Math.round((Date.now() - firstSeen) / 1000);
+      const late = new PermanentError(`${err.message} (still not ready after ${seconds} s)`, { says: says('err.notReadyTooLong', { seconds }) });
       await deadLetter(ctx, job, late, true, upto);
       throw new UnrecoverableError(late.message);
     }

@@ -54,7 +54,7 @@ export async function runTaskJob(
     const result = await processor({ ...ctx, log }, { job, args, signal, progress: (p) => job.updateProgress({ ...p }) });
     await finishRun(ctx.web, runId, { ok: true, result });
     waiting?.liveness.success(domain);
-    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed').catch(() => undefined);
+    await recordJobDuration(ctx.redis, ctx.config.redis.prefix, job.queueName, (performance.now() - started) / 1000, 'completed', {}).catch(() => undefined);
     log.info({ rows: result.rows, durationMs: Math.round(performance.now() - started) }, result.summary);
     return result;
   } catch (err) {

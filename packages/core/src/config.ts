@@ -266,6 +266,17 @@ const envSchema = z.object({
   HTTP_PORT: int(3456, 0, 65535),
   ADMIN_USER: z.string().optional(),
   ADMIN_PASSWORD: z.string().optional(),
+  // Roles of the status page besides the admin (Bull Board): an operator acts, a viewer only reads.
+  OPERATOR_USER: z.string().optional(),
+  OPERATOR_PASSWORD: z.string().optional(),
+  VIEWER_USER: z.string().optional(),
+  VIEWER_PASSWORD: z.string().optional(),
+  // The daily summary e-mail (through ALERT_SMTP_URL): local time HH:MM, empty = not sent.
+  SUMMARY_EMAIL_TIME: z
+    .string()
+    .default('')
+    .refine((v) => v === '' || /^([01]\d|2[0-3]):[0-5]\d$/.test(v), { message: 'expected a time HH:MM, e.g. 07:30, or empty' }),
+  SUMMARY_EMAIL_TO: z.string().optional(),
   HTTP_ALLOWED_HOSTS: z
     .string()
     .optional()
@@ -423,6 +434,15 @@ export interface Config {
     port: number;
     adminUser: string | undefined;
     adminPassword: string | undefined;
+    /** May re-enqueue, fix mappings and run flows, not use Bull Board. */
+    operatorUser: string | undefined;
+    operatorPassword: string | undefined;
+    /** Reads the status page only. */
+    viewerUser: string | undefined;
+    viewerPassword: string | undefined;
+    /** Local time (HH:MM) of the daily summary e-mail; '' = none. */
+    summaryEmailTime: string;
+    summaryEmailTo: string[];
     /** Host header names accepted on every route (lower case; IPv6 in brackets). */
     allowedHosts: string[];
     /** Bearer token for /metrics on a non-loopback address (the admin login works too). */
@@ -485,7 +505,7 @@ export interface Config {
 }
 
 /** Names of variables whose values must never appear in a log line or an error message. */
-export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL', 'METRICS_TOKEN'];
+export const SECRET_VARIABLES = ['WEB_DATABASE_URL', 'ERP_DATABASE_URL', 'MSSQL_PASSWORD', 'ADMIN_PASSWORD', 'OPERATOR_PASSWORD', 'VIEWER_PASSWORD', 'REDIS_URL', 'REDIS_PASSWORD', 'REDIS_SENTINEL_PASSWORD', 'BITRIX_WEBHOOK_URL', 'BITRIX_DATABASE_URL', 'METRICS_TOKEN'];
 
 /** Literal loopback names only: a name such as `127.evil.example` is a DNS name like any other. */
 export function isLoopbackHost(host: string): boolean {
@@ -558,6 +578,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   problems.push(...redisConfigProblems(cleaned));
   if (e.ADMIN_PASSWORD !== undefined && e.ADMIN_PASSWORD.length < 8) problems.push('ADMIN_PASSWORD: expected at least 8 characters');
+  for (const role of ['OPERATOR', 'VIEWER'] as const) {
+    const user = e[`${role}_USER`];
+    const password = e[`${role}_PASSWORD`];
+    if (Boolean(user) !== Boolean(password)) problems.push(`${role}_USER / ${role}_PASSWORD: set both or neither`);
+    if (password && password.length < 8) problems.push(`${role}_PASSWORD: expected at least 8 characters`);
+  }
   if (problems.length || !parsed.success) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 
   return {
@@ -652,7 +678,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       deleteLogRetentionDays: e.CATALOG_DELETE_LOG_RETENTION_DAYS,
       retryMax: e.CATALOG_RETRY_MAX,
     },
-    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, adminUser: e.ADMIN_USER, adminPassword: e.ADMIN_PASSWORD, allowedHosts: allowedHosts(e), metricsToken: e.METRICS_TOKEN },
+    http: {
+      host: e.HTTP_HOST,
+      port: e.HTTP_PORT,
+      adminUser: e.ADMIN_USER,
+      adminPassword: e.ADMIN_PASSWORD,
+      operatorUser: e.OPERATOR_USER || undefined,
+      operatorPassword: e.OPERATOR_PASSWORD || undefined,
+      viewerUser: e.VIEWER_USER || undefined,
+      viewerPassword: e.VIEWER_PASSWORD || undefined,
+      summaryEmailTime: e.SUMMARY_EMAIL_TIME,
+      summaryEmailTo: list(e.SUMMARY_EMAIL_TO ?? ''),
+      allowedHosts: allowedHosts(e),
+      metricsToken: e.METRICS_TOKEN,
+    },
     ops: {
       staleRecordsSeconds: e.STALE_RECORDS_SECONDS,
       alertWebhookUrl: e.ALERT_WEBHOOK_URL,

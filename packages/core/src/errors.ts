@@ -9,19 +9,46 @@
  *   own schedule and never marked done.
  * Anything else is treated as transient (connection loss, lock timeout) and retried with backoff.
  */
+import type { Says } from './messages/index.js';
+
 export interface RecordRef {
   table: string;
   id: string;
+}
+
+/**
+ * A missing mapping behind an error: the web row (its id) of a kind that has no Mikro code. The
+ * status page offers the Mikro candidates and writes the mapping in place.
+ */
+export const MAPPING_KINDS = ['account', 'cashBox', 'bank', 'stock', 'priceList'] as const;
+export type MappingKind = (typeof MAPPING_KINDS)[number];
+export interface MissingMapping {
+  kind: MappingKind;
+  webCode: string;
+}
+
+export interface PermanentErrorOptions {
+  record?: RecordRef;
+  fix?: string;
+  cause?: unknown;
+  /** The reason as a message key (its `.fix` key is the fix), rendered in the reader's language. */
+  says?: Says;
+  /** Set when the cause is a missing mapping the operator can pick on the page. */
+  mapping?: MissingMapping;
 }
 
 export class PermanentError extends Error {
   override name = 'PermanentError';
   readonly record: RecordRef | undefined;
   readonly fix: string | undefined;
-  constructor(message: string, opts: { record?: RecordRef; fix?: string; cause?: unknown } = {}) {
+  readonly says: Says | undefined;
+  readonly mapping: MissingMapping | undefined;
+  constructor(message: string, opts: PermanentErrorOptions = {}) {
     super(opts.fix ? `${message} Fix: ${opts.fix}` : message, { cause: opts.cause });
     this.record = opts.record;
     this.fix = opts.fix;
+    this.says = opts.says;
+    this.mapping = opts.mapping;
   }
 }
 

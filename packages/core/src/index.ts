@@ -5,3 +5,4 @@ export * from './queues.js';
 export * from './time.js';
 export * from './faults.js';
 export * from './redis-config.js';
+export * from './messages/index.js';

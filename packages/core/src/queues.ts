@@ -3,6 +3,7 @@
  * A domain is a set of queues one worker process consumes (`--domain NAME`).
  */
 import { z } from 'zod';
+import { MAPPING_KINDS } from './errors.js';
 
 export const DOMAINS = ['sales', 'purchases', 'returns', 'collections', 'stock', 'catalog', 'entegra', 'xml', 'bitrix'] as const;
 export type Domain = (typeof DOMAINS)[number];
@@ -122,5 +123,9 @@ export const deadLetterSchema = z.object({
   permanent: z.boolean(),
   failedAt: z.string(),
   record: z.object({ table: z.string(), id: z.string() }).optional(),
+  /** The reason as a message key (PermanentError.says), rendered in the reader's language. */
+  says: z.object({ key: z.string(), params: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  /** A missing mapping the operator can set on the page (PermanentError.mapping). */
+  mapping: z.object({ kind: z.enum(MAPPING_KINDS), webCode: z.string() }).optional(),
 });
 export type DeadLetter = z.infer<typeof deadLetterSchema>;

@@ -49,6 +49,42 @@ export function adminLoginOf(user: string | undefined, password: string | undefi
   };
 }
 
+export type Role = 'admin' | 'operator' | 'viewer';
+
+export interface Logins {
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
+  operatorUser?: string | undefined;
+  operatorPassword?: string | undefined;
+  viewerUser?: string | undefined;
+  viewerPassword?: string | undefined;
+}
+
+/**
+ * The role of a request's basic-auth login. Without an admin login configured (loopback only)
+ * everyone on this machine is the admin, as before roles existed.
+ */
+export function roleOf(logins: Logins): (req: Request) => { user: string; role: Role } | undefined {
+  const admin = adminLoginOf(logins.adminUser, logins.adminPassword);
+  const operator = logins.operatorUser && logins.operatorPassword ? adminLoginOf(logins.operatorUser, logins.operatorPassword) : () => false;
+  const viewer = logins.viewerUser && logins.viewerPassword ? adminLoginOf(logins.viewerUser, logins.viewerPassword) : () => false;
+  return (req) => {
+    if (!logins.adminUser || !logins.adminPassword) return { user: 'local', role: 'admin' };
+    const user = basicUserOf(req) ?? '';
+    if (admin(req)) return { user, role: 'admin' };
+    if (operator(req)) return { user, role: 'operator' };
+    if (viewer(req)) return { user, role: 'viewer' };
+    return undefined;
+  };
+}
+
+/** The user name of a basic-auth header (not checked). */
+export function basicUserOf(req: Request): string | undefined {
+  const [scheme, encoded] = (req.headers.authorization ?? '').split(' ');
+  if (scheme !== 'Basic' || !encoded) return undefined;
+  return Buffer.from(encoded, 'base64').toString('utf8').split(':')[0] || undefined;
+}
+
 export function basicAuth(isAdmin: (req: Request) => boolean): Middleware {
   return (req, res, next) => {
     if (isAdmin(req)) return next();

@@ -10,9 +10,10 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { ConfigError, isLoopbackHost, type Config, type Logger } from '@mikrosync/core';
 import type { ErpClient, QueueRegistry, WebPool } from '@mikrosync/connectors';
-import { adminLoginOf, allowedHostsOnly, basicAuth, bearerTokenOf, writesSameOrigin } from './guards.js';
+import { adminLoginOf, allowedHostsOnly, basicAuth, bearerTokenOf, roleOf, writesSameOrigin } from './guards.js';
 import { createMetrics } from './metrics.js';
 import { opsRouter } from './ops-routes.js';
+import { consoleRouter } from './console-routes.js';
 import type { StatusService } from '../status/status-service.js';
 import { describeOutage } from '../status/outages.js';
 
@@ -51,7 +52,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.disable('x-powered-by');
   app.use(allowedHostsOnly(config.http.allowedHosts));
   const isAdmin = adminLoginOf(config.http.adminUser, config.http.adminPassword);
+  // Bull Board is the admin's only: operators and viewers use the status page.
   const auth = basicAuth(isAdmin);
+  const who = roleOf(config.http);
   // On a loopback address only this machine reaches /readyz and /metrics; on any other, the
   // network does, and they must not describe the fleet's insides to it.
   const exposed = !isLoopbackHost(config.http.host);
@@ -70,7 +73,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   });
   app.use('/admin/queues', auth, writesSameOrigin, board.getRouter());
   app.get('/', (_req, res) => res.redirect('/status'));
-  app.use(opsRouter({ log: deps.log, web: deps.web, queues, status: deps.status, sweep: deps.sweep, auth }));
+  const ops = { config, log: deps.log, web: deps.web, erp: deps.erp, queues, status: deps.status, sweep: deps.sweep, who };
+  app.use(opsRouter(ops));
+  app.use(consoleRouter(ops));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

@@ -18,3 +18,4 @@ export * from './stock.js';
 export * from './access-check.js';
 export * from './batch.js';
 export * from './document-batch.js';
+export * from './console.js';

@@ -11,3 +11,4 @@ export * from './stock.js';
 export * from './catalog.js';
 export * from './audit.js';
 export * from './access-check.js';
+export * from './console.js';

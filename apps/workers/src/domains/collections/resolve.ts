@@ -22,7 +22,7 @@ export async function resolveWebCodes(web: WebPool, loaded: LoadedCollection, c:
   if (!account.code) {
     throw new PermanentError(
       `${record.table} ${record.id}: account ${row.cari_hesap_id}${account.name ? ` (${account.name})` : ''} has no ERP account code.`,
-      { record, fix: `add a row to int_kodmap_cari (web_cari_id = ${row.cari_hesap_id}, erp_cari_kod = <Mikro cari_kod>) or set cari_hesaplar.cari_kodu, then re-enqueue` },
+      { record, fix: `add a row to int_kodmap_cari (web_cari_id = ${row.cari_hesap_id}, erp_cari_kod = <Mikro cari_kod>) or set cari_hesaplar.cari_kodu, then re-enqueue`, mapping: { kind: 'account', webCode: String(row.cari_hesap_id) } },
     );
   }
   const out: WebCodes = { accountCode: checkedCode(account.code, CODE_WIDTH, 'account code', record) };
@@ -32,6 +32,7 @@ export async function resolveWebCodes(web: WebPool, loaded: LoadedCollection, c:
       throw new PermanentError(`${record.table} ${record.id}: cash box ${row.kasa_id}${cash.name ? ` (${cash.name})` : ''} has no ERP code.`, {
         record,
         fix: `add a row to int_kodmap_kasa (web_kasa_id = ${row.kasa_id}, erp_kasa_kod = <Mikro kas_kod>) or set kasalar.kasa_kodu, then re-enqueue`,
+        mapping: { kind: 'cashBox', webCode: String(row.kasa_id) },
       });
     }
     out.cashCode = checkedCode(cash.code, CODE_WIDTH, 'cash box code', record);
@@ -42,6 +43,7 @@ export async function resolveWebCodes(web: WebPool, loaded: LoadedCollection, c:
       throw new PermanentError(`${record.table} ${record.id}: bank ${row.banka_id}${bank.name ? ` (${bank.name})` : ''} has no ERP code.`, {
         record,
         fix: `add a row to int_kodmap_banka (web_banka_id = ${row.banka_id}, erp_banka_kod = <Mikro ban_kod>) or set bankalar.ban_kod, then re-enqueue`,
+        mapping: { kind: 'bank', webCode: String(row.banka_id) },
       });
     }
     const code = checkedCode(bank.code, CODE_WIDTH, 'bank code', record);

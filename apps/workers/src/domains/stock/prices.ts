@@ -32,7 +32,7 @@ export async function processPrice(job: RecordJob, ctx: WorkerContext): Promise<
   if (list === null) {
     throw new PermanentError(
       `${TABLE} ${id}: price list ${String(row.fiyat_tanimi_id)}${loaded.listName ? ` (${loaded.listName})` : ''} has no Mikro list number in int_kodmap_fiyat_liste.`,
-      { record, fix: `add a row to int_kodmap_fiyat_liste (web_fiyat_tanimi_id = ${String(row.fiyat_tanimi_id)}, erp_liste_no = <Mikro sfl_sirano>), then re-enqueue` },
+      { record, fix: `add a row to int_kodmap_fiyat_liste (web_fiyat_tanimi_id = ${String(row.fiyat_tanimi_id)}, erp_liste_no = <Mikro sfl_sirano>), then re-enqueue`, mapping: { kind: 'priceList', webCode: String(row.fiyat_tanimi_id) } },
     );
   }
   const price = checkedPrice(webNumber(row.fiyat) ?? 0, 'price (fiyat)', record);
