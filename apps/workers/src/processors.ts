@@ -2,7 +2,7 @@
  * Which processor handles which record table. Unknown tables fail at once: a closed list of kinds.
  * Domains register themselves in domains/index.ts.
  */
-import { DOMAINS, PermanentError, sourceFor, type Domain, type RecordJob } from '@mikrosync/core';
+import { DOMAINS, PermanentError, says, sourceFor, type Domain, type RecordJob } from '@mikrosync/core';
 import type { WorkerContext } from './context.js';
 import { DOMAIN_TASKS } from './tasks.js';
 
@@ -30,7 +30,7 @@ export function processorOptions(table: string): ProcessorOptions {
 
 export function recordProcessorFor(table: string): RecordProcessor {
   const p = RECORD_PROCESSORS[table];
-  if (!p) throw new PermanentError(`no processor for records of table "${table}"`, { fix: 'check the capture trigger list (CAPTURE_SOURCES)' });
+  if (!p) throw new PermanentError(`no processor for records of table "${table}"`, { fix: 'check the capture trigger list (CAPTURE_SOURCES)', says: says('err.unknownTable', { table }) });
   return p;
 }
 

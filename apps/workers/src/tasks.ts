@@ -3,7 +3,7 @@
  * a task reports progress and returns rows moved, and every run is logged in `sync_runs`.
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
-import { errorMessage, isPermanent, PermanentError, taskJobSchema, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
+import { errorMessage, isPermanent, PermanentError, says, taskJobSchema, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
 import { finishRun, recordJobDuration, startRun } from '@mikrosync/connectors';
 import type { WorkerContext } from './context.js';
 import type { Liveness } from './breaker.js';
@@ -41,7 +41,10 @@ export async function runTaskJob(
   if (!parsed.success || !processor) {
     const err = new PermanentError(
       `job ${job.id} on queue ${job.queueName}: ${parsed.success ? `no task "${parsed.data.task}" in domain ${domain}` : 'invalid task payload'}`,
-      { fix: `known tasks of ${domain}: ${Object.keys(DOMAIN_TASKS[domain] ?? {}).join(', ') || 'none yet'}` },
+      {
+        fix: `known tasks of ${domain}: ${Object.keys(DOMAIN_TASKS[domain] ?? {}).join(', ') || 'none yet'}`,
+        says: parsed.success ? says('err.unknownTask', { task: parsed.data.task }) : says('err.invalidPayload', { job: String(job.id) }),
+      },
     );
     await deadLetter(ctx, job, err, true);
     throw new UnrecoverableError(err.message);

@@ -57,6 +57,12 @@ describe('loadConfig with a minimal valid environment', () => {
       port: 3456,
       adminUser: undefined,
       adminPassword: undefined,
+      operatorUser: undefined,
+      operatorPassword: undefined,
+      viewerUser: undefined,
+      viewerPassword: undefined,
+      summaryEmailTime: '',
+      summaryEmailTo: [],
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
       metricsToken: undefined,
     });

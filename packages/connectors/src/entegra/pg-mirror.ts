@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 
 /** A web database connection (the client of the run's transaction). */
 export type WebClient = pg.ClientBase;
@@ -43,7 +43,10 @@ export async function mirrorColumns(c: pg.ClientBase, tables: readonly string[])
     out.get(row.table_name)!.set(row.column_name, { pgType: row.data_type, notNull: row.not_null });
   }
   const missing = tables.filter((t) => !out.has(t));
-  if (missing.length) throw new PermanentError(`the web database has no table ${missing.join(', ')}.`, { fix: 'run `mikrosync migrate` (npm run migrate)' });
+  if (missing.length) throw new PermanentError(`the web database has no table ${missing.join(', ')}.`, {
+      fix: 'run `mikrosync migrate` (npm run migrate)',
+      says: says('err.webSchema', { detail: `no table ${missing.join(', ')}` }),
+    });
   return out;
 }
 

@@ -6,7 +6,7 @@
  * better-sqlite3 is synchronous: its busy timeout blocks the worker's event loop. The timeout is
  * therefore kept short and the waiting is done here, asynchronously, between attempts.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 
 /** The file is locked by another process (SQLITE_BUSY / SQLITE_LOCKED): transient. */
 export class EntegraLockedError extends Error {
@@ -43,18 +43,21 @@ export function classifySqliteError(err: unknown, path: string): unknown {
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new PermanentError(`${path} is not a readable SQLite database (${code}: ${msg}).`, {
       cause: err,
+      says: says('err.entegraFile', { path, detail: `${code}: ${msg}` }),
       fix: `${PATH_FIX}; if it is the right file, it is damaged: restore Entegra's backup (check with: sqlite3 db.s3db "PRAGMA integrity_check")`,
     });
   }
   if (code.startsWith('SQLITE_CANTOPEN') || code === 'SQLITE_PERM' || code.startsWith('SQLITE_READONLY')) {
     return new PermanentError(`cannot open the Entegra database ${path} (${code}: ${msg}).`, {
       cause: err,
+      says: says('err.entegraFile', { path, detail: `${code}: ${msg}` }),
       fix: `${PATH_FIX}, and give the mikrosync service read and write access to the file and its folder`,
     });
   }
   if (/no such (table|column)/.test(msg)) {
     return new PermanentError(`the Entegra database ${path} does not have the expected layout (${msg}).`, {
       cause: err,
+      says: says('err.entegraFile', { path, detail: msg }),
       fix: `check that ENTEGRA_DB_PATH points at the live Entegra database (${path} may be a copy of another program's file)`,
     });
   }
@@ -62,7 +65,7 @@ export function classifySqliteError(err: unknown, path: string): unknown {
 }
 
 export function missingFileError(path: string): PermanentError {
-  return new PermanentError(`the Entegra database ${path} does not exist.`, { fix: PATH_FIX });
+  return new PermanentError(`the Entegra database ${path} does not exist.`, { fix: PATH_FIX, says: says('err.entegraFile', { path, detail: 'ENOENT' }) });
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type SftpClient from 'ssh2-sftp-client';
 import type { Client as SshClient } from 'ssh2';
-import { PermanentError, type Logger } from '@mikrosync/core';
+import { PermanentError, says, type Logger } from '@mikrosync/core';
 import { readPrivateKey } from './ssh-key.js';
 import type { FeedFile } from './feed-file.js';
 
@@ -143,17 +143,19 @@ export class FeedPublisher {
     if (this.presentedKey && t.hostFingerprints.length > 0 && !t.hostFingerprints.includes(this.presentedKey)) {
       return new PermanentError(
         `host key of the feed server ${t.host}:${t.port} is ${this.presentedKey}, not the expected ${t.hostFingerprints.join(' or ')}: refusing to connect (a different server, or its key changed); the live feed is unchanged.`,
-        { fix: `check the key on the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub); if it changed legitimately, set SSH_HOST_FINGERPRINT=${this.presentedKey}.`, cause: err },
+        { says: says('err.feedServer', { detail: `host key ${this.presentedKey} is not SSH_HOST_FINGERPRINT` }), fix: `check the key on the server (ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub); if it changed legitimately, set SSH_HOST_FINGERPRINT=${this.presentedKey}.`, cause: err },
       );
     }
     if (/authentication methods failed/i.test(msg)) {
       return new PermanentError(`SSH login to ${this.where} with key ${t.privateKeyPath} was refused; the live feed is unchanged.`, {
+        says: says('err.feedServer', { detail: `SSH login to ${this.where} refused` }),
         fix: `add the public key to ~${t.user}/.ssh/authorized_keys on the server, or correct SSH_USER / SSH_PRIVATE_KEY_PATH.`,
         cause: err,
       });
     }
     if (/privateKey|private key|passphrase/i.test(msg)) {
       return new PermanentError(`SSH private key ${t.privateKeyPath} cannot be used: ${msg}`, {
+        says: says('err.feedServer', { detail: `SSH private key: ${msg}` }),
         fix: 'use an unencrypted OpenSSH or PEM private key (ssh-keygen -t ed25519 -N "").',
         cause: err,
       });
@@ -202,6 +204,7 @@ export class FeedPublisher {
     const msg = (err as Error).message ?? String(err);
     if ((err as { code?: unknown }).code === 3 || /permission denied/i.test(msg)) {
       return new PermanentError(`the feed server ${this.where} refused to write in ${dir}: ${msg}; the live feed is unchanged.`, {
+        says: says('err.feedServer', { detail: `${dir}: ${msg}` }),
         fix: `give ${this.target.user} write permission on ${dir} (a temporary file is created there and renamed over the feed), or set SSH_REMOTE_PATH to a writable directory.`,
         cause: err,
       });
@@ -266,6 +269,7 @@ export class FeedPublisher {
     const res = await execRemote(this.ssh, `mv -f -- ${shellQuote(tmp)} ${shellQuote(live)}`, CHECKSUM_TIMEOUT_MS);
     if (res.exitCode !== 0) {
       throw new PermanentError(`the feed server ${this.where} can neither posix-rename nor run mv: ${res.stderr.trim() || `exit ${res.exitCode}`}; the live feed is unchanged.`, {
+        says: says('err.feedServer', { detail: 'no posix-rename, no mv' }),
         fix: 'use an OpenSSH server (posix-rename@openssh.com) or allow the user to run commands.',
       });
     }

@@ -4,13 +4,17 @@
  * refuses such a key with "UNPROTECTED PRIVATE KEY FILE"; so do we).
  */
 import { readFile, stat } from 'node:fs/promises';
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 
 const SETTING = 'SSH_PRIVATE_KEY_PATH';
 
 export async function readPrivateKey(keyPath: string): Promise<Buffer> {
   const unusable = (why: string, fix: string, cause?: unknown) =>
-    new PermanentError(`SSH private key ${keyPath} (${SETTING}) ${why}; the feed was not uploaded and the live feed is unchanged.`, { fix, cause });
+    new PermanentError(`SSH private key ${keyPath} (${SETTING}) ${why}; the feed was not uploaded and the live feed is unchanged.`, {
+      fix,
+      cause,
+      says: says('err.feedServer', { detail: `${SETTING} ${keyPath} ${why}` }),
+    });
   let mode: number;
   try {
     const st = await stat(keyPath);

@@ -4,7 +4,7 @@
  * stock mapping needs.
  */
 import type pg from 'pg';
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import type { WebPool } from './pool.js';
 
 const DIRECTION = 'erp_to_web';
@@ -130,6 +130,7 @@ export async function assertCatalogKeys(pool: WebPool): Promise<void> {
   const missing = res.rows.filter((r) => !r.ok);
   if (missing.length) {
     throw new PermanentError(`web tables lack the unique keys the catalog upserts need: ${missing.map((m) => `${m.tbl} (${m.cols})`).join(', ')}.`, {
+      says: says('err.webSchema', { detail: `unique keys missing: ${missing.map((m) => `${m.tbl} (${m.cols})`).join(', ')}` }),
       fix: 'remove the duplicate rows of those keys, then run `mikrosync migrate` (the catalog migration adds the unique indexes when the data allows it)',
     });
   }

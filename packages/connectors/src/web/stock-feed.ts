@@ -2,7 +2,7 @@
  * Web reads and writes of the stock XML feed: pictures from the Entegra mirror (spec stock-xml.md
  * §1.2) for one page of products at a time, and the set-based `xmlurunler` upsert (§2).
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import type { WebPool } from './pool.js';
 import { withSyncTransaction } from './pool.js';
 
@@ -141,6 +141,7 @@ export async function upsertXmlurunler(pool: WebPool, rows: readonly XmlurunlerU
         `xmlurunler upsert of ${rows.length} products ("${first}" .. "${last}") failed: ${(err as Error).message}${detail ? ` (${detail})` : ''}.`,
         {
           record: { table: 'xmlurunler', id: String(first) },
+          says: says('err.feedUpsert', { count: rows.length, detail: `${(err as Error).message}${detail ? ` (${detail})` : ''}` }),
           fix:
             code === '42P10'
               ? 'xmlurunler needs UNIQUE (product_code): remove duplicate product_code rows, then run mikrosync migrate.'

@@ -2,7 +2,7 @@
  * First, pure step of posting a web collection: validate the row and decide what it is in Mikro.
  * Everything that can be wrong with the row itself fails here, before any ERP connection.
  */
-import { mikroDate, PermanentError, type RecordRef } from '@mikrosync/core';
+import { mikroDate, PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, noteCut } from '../mikro/rows.js';
 import { COLLECTION_KINDS, PAYMENT_KINDS, type KindInfo } from './kinds.js';
 
@@ -64,6 +64,7 @@ function toDate(value: string | Date | null | undefined, what: string, record: R
     throw new PermanentError(`${record.table} ${record.id}: ${what} "${String(value)}" is not a date.`, {
       record,
       fix: `enter ${what} as a calendar date`,
+      says: says('err.notADate', { column: what, value: String(value) }),
     });
   }
 }
@@ -77,7 +78,7 @@ export function classifyCollection(row: WebCollection, timeZone: string): Classi
     const known = Object.keys(isPayment ? PAYMENT_KINDS : COLLECTION_KINDS).filter((k) => k !== 'musteri_ceki');
     throw new PermanentError(
       `${record.table} ${record.id}: unknown ${isPayment ? 'tediye_tipi' : 'tahsilat_tipi'} "${webKind}".`,
-      { record, fix: `use one of ${known.join(', ')}` },
+      { record, fix: `use one of ${known.join(', ')}`, says: says('err.unknownKind', { column: isPayment ? 'tediye_tipi' : 'tahsilat_tipi', value: webKind, known: known.join(', ') }) },
     );
   }
   // A payment by cheque without a bank hands on a customer cheque from the portfolio.
@@ -88,25 +89,28 @@ export function classifyCollection(row: WebCollection, timeZone: string): Classi
     throw new PermanentError(`${record.table} ${record.id}: amount (tutar) is ${String(row.tutar)}; it must be greater than 0.`, {
       record,
       fix: 'correct the amount on the web',
+      says: says('err.amountNotPositive', { amount: String(row.tutar) }),
     });
   }
   if (!row.cari_hesap_id) {
-    throw new PermanentError(`${record.table} ${record.id}: no account (cari_hesap_id).`, { record, fix: 'choose the account on the web' });
+    throw new PermanentError(`${record.table} ${record.id}: no account (cari_hesap_id).`, { record, fix: 'choose the account on the web', says: says('err.noAccount') });
   }
   if (kind.counterpart === 'bank' && !row.banka_id) {
     throw new PermanentError(`${record.table} ${record.id}: a ${kind.name} needs a bank (banka_id), none is set.`, {
       record,
       fix: 'choose the bank account on the web',
+      says: says('err.bankRequired', { kind: kind.name }),
     });
   }
   if (kind.counterpart === 'cash' && !row.kasa_id) {
     throw new PermanentError(`${record.table} ${record.id}: a ${kind.name} needs a cash box (kasa_id), none is set.`, {
       record,
       fix: 'choose the cash box on the web',
+      says: says('err.cashBoxRequired', { kind: kind.name }),
     });
   }
   const date = toDate(row.tahsilat_tarihi, 'tahsilat_tarihi', record, timeZone);
-  if (!date) throw new PermanentError(`${record.table} ${record.id}: no document date (tahsilat_tarihi).`, { record, fix: 'enter the date' });
+  if (!date) throw new PermanentError(`${record.table} ${record.id}: no document date (tahsilat_tarihi).`, { record, fix: 'enter the date', says: says('err.noDate') });
   const due = toDate(row.cek_vade_tarihi, 'cek_vade_tarihi', record, timeZone) ?? toDate(row.vade_tarihi, 'vade_tarihi', record, timeZone);
   const issue = toDate(row.duzenleme_tarihi, 'duzenleme_tarihi', record, timeZone);
 
@@ -115,12 +119,14 @@ export function classifyCollection(row: WebCollection, timeZone: string): Classi
     throw new PermanentError(`${record.table} ${record.id}: a collection by cheque needs the cheque number (cek_no).`, {
       record,
       fix: 'enter the number printed on the cheque on the web',
+      says: says('err.chequeNumberRequired'),
     });
   }
   if (kind.endorsesCheque && !chequeNumber) {
     throw new PermanentError(`${record.table} ${record.id}: a payment by customer cheque needs the cheque number (cek_no).`, {
       record,
       fix: 'enter the number of the customer cheque being handed on, or choose a bank for an own-company cheque',
+      says: says('err.customerChequeNumberRequired'),
     });
   }
   // Paper kinds other than a customer note write the cheque summary instead of the note.

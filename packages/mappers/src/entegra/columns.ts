@@ -4,7 +4,7 @@
  * Entegra database we know, and the run stops with a clear reason); columns Entegra added since are
  * added to the mirror (schema drift, as the original did); mirror-only columns are left alone.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import type { MirrorTable } from './tables.js';
 import { pgTypeForSqlite, type MirrorColumn } from './values.js';
 
@@ -32,6 +32,7 @@ export interface MirrorColumnInfo {
 export function planColumns(table: MirrorTable, sqliteColumns: readonly SqliteColumnInfo[] | null, pgColumns: ReadonlyMap<string, MirrorColumnInfo>, source: string): ColumnPlan {
   if (!sqliteColumns) {
     throw new PermanentError(`Entegra table ${table.sqlite} does not exist in ${source}.`, {
+      says: says('err.entegraFile', { path: source, detail: `no table ${table.sqlite}` }),
       fix: 'check that ENTEGRA_DB_PATH points at the db.s3db of the Entegra installation (not a copy or an older file)',
     });
   }
@@ -41,6 +42,7 @@ export function planColumns(table: MirrorTable, sqliteColumns: readonly SqliteCo
     throw new PermanentError(
       `Entegra table ${table.sqlite} in ${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} of the known layout; nothing was written.`,
       {
+        says: says('err.entegraFile', { path: source, detail: `${table.sqlite} lacks ${missing.join(', ')}` }),
         fix: 'check that ENTEGRA_DB_PATH points at the live Entegra database; if Entegra really removed the column, regenerate the layout (scripts/generate-entegra-schema.ts) from an updated spec/schema/entegra-sqlite.json',
       },
     );

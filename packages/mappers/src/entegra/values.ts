@@ -5,7 +5,7 @@
  * a reason naming the table, the row and the column (never a silently dropped batch as in the
  * original). Pure: no I/O.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 
 export type ValueKind = 'int' | 'float' | 'text' | 'timestamp' | 'date' | 'time' | 'bool' | 'bytea';
 
@@ -245,6 +245,7 @@ export function rowEncoder(opts: RowEncoderOptions): (row: readonly unknown[]) =
     const key = opts.keyIndex === null ? 'a row' : `row ${opts.columns[opts.keyIndex]!.name} = ${JSON.stringify(row[opts.keyIndex])}`;
     throw new PermanentError(`Entegra table ${opts.table}, ${key}, column "${opts.columns[i]!.name}": ${reason} (file ${opts.source}).`, {
       record: { table: opts.table, id: opts.keyIndex === null ? '' : String(row[opts.keyIndex]) },
+      says: says('err.entegraValue', { detail: `${opts.table}, ${key}, ${opts.columns[i]!.name}: ${reason}` }),
       fix: 'correct the value in Entegra, then run the sync again; nothing of this run was written to the web tables',
     });
   };

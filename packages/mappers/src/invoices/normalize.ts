@@ -2,7 +2,7 @@
  * Web invoice -> InvoiceDoc: validation of everything the row itself can get wrong, payment and
  * closing, amounts, VAT, assortment grouping (spec 3.4, 3.7, 3.8; rules 5, 8–12). Pure.
  */
-import { mikroDate, PermanentError, type RecordRef } from '@mikrosync/core';
+import { mikroDate, PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, noteCut } from '../mikro/rows.js';
 import type { Closing, InvoiceDoc, InvoiceLine, WebInvoice, WebInvoiceLine } from './types.js';
 
@@ -20,7 +20,7 @@ const num = (v: unknown): number => (v === null || v === undefined || v === '' ?
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 function fail(record: RecordRef, message: string, fix: string): never {
-  throw new PermanentError(`${record.table} ${record.id}: ${message}`, { record, fix });
+  throw new PermanentError(`${record.table} ${record.id}: ${message}`, { record, fix, says: says('err.documentInvalid', { detail: message }) });
 }
 
 export function closingOf(payment: string | null | undefined, record: RecordRef, field: string): Closing {

@@ -2,7 +2,7 @@
  * Building Mikro rows: every column of the table in the client's own order, never NULL
  * (text '', numbers 0, dates '18991230'), plus the header columns every Mikro writer sets.
  */
-import { MIKRO_EMPTY_DATE, PermanentError, type RecordRef } from '@mikrosync/core';
+import { MIKRO_EMPTY_DATE, PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { MIKRO_COLUMNS, type MikroTable } from './columns.generated.js';
 import type { MikroRow } from './column-types.js';
 
@@ -90,6 +90,7 @@ export function checkedCode(value: string | null | undefined, width: number, wha
     throw new PermanentError(`${record.table} ${record.id}: ${what} "${v}" is ${[...v].length} characters; Mikro allows ${width}.`, {
       record,
       fix: `shorten ${what} to at most ${width} characters on the web and save the record again`,
+      says: says('err.tooLong', { what, value: v, length: [...v].length, width }),
     });
   }
   return v;

@@ -3,7 +3,7 @@
  * the client inserting a barcode (`yeni-barkod-ekleme` captured no write, open question Q26): the
  * column set is the original's (bar_fileid 13, bar_birimpntr 1, empty texts, zeros).
  */
-import { PermanentError, type RecordRef } from '@mikrosync/core';
+import { PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { MikroRow } from '../mikro/column-types.js';
 import type { FieldValue } from './fields.js';
@@ -44,7 +44,7 @@ export interface BarcodeValues {
 
 export function normalizeBarcode(row: WebBarcodeRow, record: RecordRef): BarcodeValues {
   const code = checkedCode(row.barkod, BARCODE_WIDTH, 'barcode', record);
-  if (!code) throw new PermanentError(`${record.table} ${record.id}: the barcode is empty.`, { record, fix: 'enter the barcode value (barkod) on the web' });
+  if (!code) throw new PermanentError(`${record.table} ${record.id}: the barcode is empty.`, { record, fix: 'enter the barcode value (barkod) on the web', says: says('err.barcodeEmpty') });
   return { code, type: barcodeType(row.barkod_tipi), cancelled: row.aktif === false ? 1 : 0 };
 }
 

@@ -3,7 +3,7 @@
  * `yeni-urun-ekleme`, `urun-guncelle`). The web owns the fields the original wrote (name, foreign
  * name, unit, packaging, shelf, size) and the list-1 sales price (open question Q22).
  */
-import { PermanentError, type RecordRef } from '@mikrosync/core';
+import { PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import { MIKRO_COLUMNS, type MikroTable } from '../mikro/columns.generated.js';
 import type { MikroColumn, MikroRow } from '../mikro/column-types.js';
@@ -95,7 +95,7 @@ export function columnDefaultsProblems(table: MikroTable, values: Record<string,
 /** Column values checked against Mikro's column list (a typo in configuration is a clear error). */
 export function checkedDefaults(table: MikroTable, values: Record<string, FieldValue>, variable: string): Record<string, FieldValue> {
   const [problem] = columnDefaultsProblems(table, values, variable);
-  if (problem) throw new PermanentError(problem, { fix: `correct ${variable} and restart the workers` });
+  if (problem) throw new PermanentError(problem, { fix: `correct ${variable} and restart the workers`, says: says('err.configInvalid', { problem, variable }) });
   return values;
 }
 
@@ -107,6 +107,7 @@ export function stockUnit(value: string, units: string[], record: RecordRef): st
     throw new PermanentError(`${record.table} ${record.id}: unit (birim_turu) "${value}" is not a unit mikrosync knows for Mikro.`, {
       record,
       fix: `use one of ${units.join(', ')} (or add the unit to STOCK_UNITS), then save the card again`,
+      says: says('err.unknownUnit', { value, units: units.join(', ') }),
     });
   }
   return found;
@@ -157,7 +158,7 @@ export const PRICE_FIELD: CardField<WebStockCard> = {
 
 export function checkedPrice(price: number, what: string, record: RecordRef): number {
   if (!Number.isFinite(price) || price < 0) {
-    throw new PermanentError(`${record.table} ${record.id}: ${what} ${price} is not a valid price.`, { record, fix: `enter a price of 0 or more` });
+    throw new PermanentError(`${record.table} ${record.id}: ${what} ${price} is not a valid price.`, { record, fix: `enter a price of 0 or more`, says: says('err.invalidPrice', { what, price }) });
   }
   return Math.round(price * 10000) / 10000;
 }
@@ -165,7 +166,7 @@ export function checkedPrice(price: number, what: string, record: RecordRef): nu
 /** The stock code a card is known by in Mikro: a key, so a longer code is an error, never a cut. */
 export function stockCode(code: string | null | undefined, record: RecordRef): string {
   const c = checkedCode(code, STOCK_CODE_WIDTH, 'stock code', record);
-  if (!c) throw new PermanentError(`${record.table} ${record.id}: the stock card has no stock code.`, { record, fix: 'give the card a stock code (stok_kodu) on the web' });
+  if (!c) throw new PermanentError(`${record.table} ${record.id}: the stock card has no stock code.`, { record, fix: 'give the card a stock code (stok_kodu) on the web', says: says('err.noStockCode') });
   return c;
 }
 

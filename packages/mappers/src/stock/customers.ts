@@ -3,7 +3,7 @@
  * rule 23; trace `yeni-musteri-ekleme`). The full traced column set, no address columns (those
  * live in CARI_HESAP_ADRESLERI, never traced). Accounts that came from the ERP are never written.
  */
-import { PermanentError, type RecordRef } from '@mikrosync/core';
+import { PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { MikroRow } from '../mikro/column-types.js';
 import { checkedDefaults } from './cards.js';
@@ -61,6 +61,7 @@ export function accountCode(row: WebCustomer, record: RecordRef): string {
     throw new PermanentError(`${record.table} ${record.id}: account${row.cari_adi ? ` "${row.cari_adi}"` : ''} has no account code (cari_kodu).`, {
       record,
       fix: 'give the account its Mikro code (cari_kodu) on the web, then save it again',
+      says: says('err.noAccountCode', { name: row.cari_adi ?? '' }),
     });
   }
   return code;

@@ -5,7 +5,7 @@
  * inter-depot slip (no trace: the codes are configuration, unverified). Other kinds are either
  * posted with their own document by another flow, or not supported.
  */
-import { mikroDate, PermanentError, type RecordRef } from '@mikrosync/core';
+import { mikroDate, PermanentError, says, type RecordRef } from '@mikrosync/core';
 import { checkedCode, cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { MikroRow } from '../mikro/column-types.js';
 import { webNumber, webText, type FieldValue } from './fields.js';
@@ -49,6 +49,7 @@ export function classifyMovement(row: WebMovementRow, opts: MovementOptions, rec
   throw new PermanentError(`${record.table} ${record.id}: stock movement kind (belge_tipi) "${row.belge_tipi ?? ''}" cannot be posted to Mikro.`, {
     record,
     fix: `only stock counts (sayim) and depot transfers (${opts.transfer.kinds.join(', ')}) are posted from stok_hareketleri; enter other movements as documents (sales, purchases, returns) or in Mikro`,
+    says: says('err.movementKind', { kind: row.belge_tipi ?? '', kinds: opts.transfer.kinds.join(', ') }),
   });
 }
 
@@ -83,14 +84,15 @@ export function normalizeMovement(row: WebMovementRow, cls: { kind: 'count' | 't
     throw new PermanentError(`${record.table} ${record.id}: ${what} (miktar) ${quantity ?? 'NULL'} ${quantity !== null && quantity < 0 ? 'is negative' : 'is not a quantity'}; it must be greater than 0.`, {
       record,
       fix: cls.kind === 'count' ? 'enter the count as a positive quantity with hareket_tipi giris (surplus) or cikis (shortage)' : 'enter a positive quantity',
+      says: says('err.quantityNotPositive', { quantity: quantity ?? 'NULL' }),
     });
   }
-  if (!row.islem_tarihi) throw new PermanentError(`${record.table} ${record.id}: the movement has no date (islem_tarihi).`, { record, fix: 'enter the date' });
+  if (!row.islem_tarihi) throw new PermanentError(`${record.table} ${record.id}: the movement has no date (islem_tarihi).`, { record, fix: 'enter the date', says: says('err.noMovementDate') });
   let date: string;
   try {
     date = mikroDate(row.islem_tarihi instanceof Date ? row.islem_tarihi : String(row.islem_tarihi), opts.timeZone);
   } catch {
-    throw new PermanentError(`${record.table} ${record.id}: islem_tarihi "${String(row.islem_tarihi)}" is not a date.`, { record, fix: 'enter a valid date' });
+    throw new PermanentError(`${record.table} ${record.id}: islem_tarihi "${String(row.islem_tarihi)}" is not a date.`, { record, fix: 'enter a valid date', says: says('err.notADate', { column: 'islem_tarihi', value: String(row.islem_tarihi) }) });
   }
   const web = cls.kind === 'count' ? opts.count : opts.transfer;
   const series = checkedCode(webText(row.fatura_seri_no) || web.series, SERIES_WIDTH, 'document series (fatura_seri_no)', record);
@@ -107,6 +109,7 @@ export function normalizeMovement(row: WebMovementRow, cls: { kind: 'count' | 't
       throw new PermanentError(`${record.table} ${record.id}: a count needs hareket_tipi giris (surplus) or cikis (shortage), not "${row.hareket_tipi ?? ''}".`, {
         record,
         fix: 'set hareket_tipi to giris or cikis',
+        says: says('err.countDirection', { value: row.hareket_tipi ?? '' }),
       });
     }
     const depot = positiveInt(row.cikis_depo_no) ?? opts.count.depotNo;
@@ -118,12 +121,14 @@ export function normalizeMovement(row: WebMovementRow, cls: { kind: 'count' | 't
     throw new PermanentError(`${record.table} ${record.id}: a depot transfer needs both depots (cikis_depo_no ${row.cikis_depo_no ?? 'NULL'}, giris_depo_no ${row.giris_depo_no ?? 'NULL'}).`, {
       record,
       fix: 'enter the sending depot in cikis_depo_no and the receiving depot in giris_depo_no (Mikro depot numbers)',
+      says: says('err.transferDepots', { from: String(row.cikis_depo_no ?? 'NULL'), to: String(row.giris_depo_no ?? 'NULL') }),
     });
   }
   if (from === to) {
     throw new PermanentError(`${record.table} ${record.id}: a depot transfer from depot ${from} to the same depot ${to} moves nothing.`, {
       record,
       fix: 'choose two different depots',
+      says: says('err.transferSameDepot', { depot: from }),
     });
   }
   return { ...base, tip: opts.transfer.sthTip, fromDepot: from, toDepot: to };

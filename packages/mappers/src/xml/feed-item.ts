@@ -6,7 +6,7 @@
  * Deliberate fixes of the original (issue 7): numbers are rounded to a fixed number of decimals
  * (no `3290.000000000001`), and each picture is listed once, in first-seen order.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 
 /** One row of the ERP product read (packages/connectors erp/stock-feed.ts). */
 export interface ErpFeedProductRow {
@@ -168,6 +168,7 @@ function checkText(item: Pick<FeedItem, 'Product_code' | 'product_id'>, field: s
     `stock card "${item.Product_code}" (sto_RECno ${item.product_id}): ${field} (${column}) contains ${codePoint(m[0])} at position ${m.index + 1}, a character XML cannot carry; the feed was not published and the live feed is unchanged.`,
     {
       record: { table: 'STOKLAR', id: item.Product_code },
+      says: says('err.feedCharacter', { code: item.Product_code, column, character: codePoint(m[0]) }),
       fix: `remove the character from ${column} of stock card "${item.Product_code}"${field === 'image' ? ' (Entegra picture)' : ' in Mikro'}, then run the feed again (npm run stock-xml).`,
     },
   );

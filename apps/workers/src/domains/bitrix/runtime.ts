@@ -3,7 +3,7 @@
  * job), the shared limiter and the store. The target database is the web database unless
  * BITRIX_DATABASE_URL names another one, whose pool and migrations are set up once per process.
  */
-import { PermanentError, type Config, type Logger } from '@mikrosync/core';
+import { PermanentError, says, type Config, type Logger } from '@mikrosync/core';
 import { BitrixClient, BitrixLimiter, BitrixStore, createWebPool, migrateBitrixDatabase, parseWebhookUrl, type WebPool } from '@mikrosync/connectors';
 import type { WorkerContext } from '../../context.js';
 
@@ -18,6 +18,7 @@ const targets = new Map<string, Promise<WebPool>>();
 
 function missingWebhook(): PermanentError {
   return new PermanentError('The bitrix cycle cannot run: BITRIX_WEBHOOK_URL is not set.', {
+    says: says('err.settingMissing', { variable: 'BITRIX_WEBHOOK_URL' }),
     fix: 'set BITRIX_WEBHOOK_URL to the inbound webhook URL https://PORTAL/rest/USER_ID/CODE/ (created by a portal administrator, scopes crm, task, user, department) and restart the bitrix workers',
   });
 }

@@ -5,7 +5,7 @@
  * kept in a retry set (sync_state.details.retry) and read again first thing next run (trap 23).
  * The next page is read from the ERP while the current one is written.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import {
   countAfter,
   readByKeys,
@@ -87,6 +87,7 @@ export async function runKeysetStep<W>(run: CatalogRun, s: KeysetStep<W>): Promi
       reportRows(run, s.step, 'wait for their parent (retried next run)', res.missing);
       if (waiting.size > config.catalog.retryMax) {
         throw new PermanentError(`${s.state}: ${waiting.size} rows wait for a parent that is not on the web (more than CATALOG_RETRY_MAX ${config.catalog.retryMax}); the run stops here.`, {
+          says: says('err.catalogParents', { table: s.state, count: waiting.size, max: config.catalog.retryMax }),
           fix: `see the log lines of step ${s.step} for the keys; sync or create their parents (stocks, accounts, price list definitions), then run again`,
         });
       }

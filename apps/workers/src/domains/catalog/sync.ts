@@ -7,7 +7,7 @@
  * Args: full (read everything; `mikrosync run catalog sync --full`), reconcile (reconcile keys now),
  * allowMassDelete (let the operator apply a deletion the guard refused).
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import { assertCatalogKeys, readCatalogStates, tryCatalogLock } from '@mikrosync/connectors';
 import type { TaskProcessor } from '../../tasks.js';
 import { syncCategories } from './categories.js';
@@ -56,6 +56,7 @@ export const syncCatalog: TaskProcessor = async (ctx, task) => {
     ].join('; ');
     if (run.alerts.length) {
       throw new PermanentError(`catalog sync: ERP deletions refused, nothing of them was applied: ${run.alerts.join('; ')}. Everything else was synced (${written} row(s)).`, {
+        says: says('err.catalogMassDelete', { written }),
         fix: 'check the ERP (wrong database? a restore?); if the deletions are real, run `mikrosync run catalog sync --wait --arg allowMassDelete=true`, or raise CATALOG_DELETE_GUARD_SHARE',
       });
     }

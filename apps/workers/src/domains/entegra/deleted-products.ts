@@ -5,7 +5,7 @@
  * has a row for it. delete_product is only read: its sync flag is Entegra's own (it drives the
  * removal from the marketplaces), so mikrosync never sets it as the original did.
  */
-import { PermanentError } from '@mikrosync/core';
+import { PermanentError, says } from '@mikrosync/core';
 import { createKeyStage, openCopy, productsMissingFrom, quoteSqlite, type EntegraReader, type ProductDeletion, type WebClient } from '@mikrosync/connectors';
 import { entegraTimestampOrNull, PICTURE_DELETE_MARK } from '@mikrosync/mappers';
 
@@ -21,6 +21,7 @@ export async function findDeletedProducts(c: WebClient, reader: EntegraReader, s
   if (!gone.length) return [];
   if (!ids.length) {
     throw new PermanentError(`Entegra table product in ${source} is empty while the web mirror has ${gone.length} products: refusing to delete them all.`, {
+      says: says('err.entegraFile', { path: source, detail: `product is empty while the web has ${gone.length} products` }),
       fix: 'check that ENTEGRA_DB_PATH points at the live Entegra database',
     });
   }

@@ -4,7 +4,7 @@
  * Entegra's order row. A 0 on the web is never written back (the flag only goes 0 -> 1 there).
  * Until this job has settled, the forward sync keeps the web's 1 (InvoicePrintGuard).
  */
-import { PermanentError, type RecordJob } from '@mikrosync/core';
+import { PermanentError, says, type RecordJob } from '@mikrosync/core';
 import { webInvoicePrint, writeInvoicePrinted } from '@mikrosync/connectors';
 import type { WorkerContext } from '../../context.js';
 import { entegraFile } from './file.js';
@@ -15,7 +15,11 @@ export async function processInvoicePrint(job: RecordJob, ctx: WorkerContext): P
   const id = job.recordId;
   const record = { table: TABLE, id };
   if (!/^\d{1,15}$/.test(id)) {
-    throw new PermanentError(`${TABLE} ${id}: not an Entegra order id (a whole number is expected).`, { record, fix: 'orders in entegra_order come from Entegra; check the row the web app wrote' });
+    throw new PermanentError(`${TABLE} ${id}: not an Entegra order id (a whole number is expected).`, {
+      record,
+      fix: 'orders in entegra_order come from Entegra; check the row the web app wrote',
+      says: says('err.entegraOrderId', { id }),
+    });
   }
   if (job.deleted) return 'order deleted on the web: nothing to write back';
   const web = await webInvoicePrint(ctx.web, Number(id));
@@ -29,6 +33,7 @@ export async function processInvoicePrint(job: RecordJob, ctx: WorkerContext): P
   if (outcome === 'missing') {
     throw new PermanentError(`${TABLE} ${id}: Entegra (${file.path}) has no order ${id}; invoice_print = 1 was not written back.`, {
       record,
+      says: says('err.entegraOrderMissing', { id }),
       fix: 'check that ENTEGRA_DB_PATH points at the live Entegra database; if the order was deleted in Entegra, nothing needs to be done',
     });
   }

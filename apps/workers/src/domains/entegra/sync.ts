@@ -11,7 +11,7 @@
  *   3. advance the state in sync_state and commit.
  * A bad value or layout fails the run with a PermanentError before anything is visible on the web.
  */
-import { PermanentError, type Config, type Logger, type TaskProgress, type TaskResult } from '@mikrosync/core';
+import { PermanentError, says, type Config, type Logger, type TaskProgress, type TaskResult } from '@mikrosync/core';
 import {
   addMirrorColumns,
   deleteMissing,
@@ -130,6 +130,7 @@ function asPermanentIfDataError(err: unknown, source: string): unknown {
   const at = [e.table && `table ${e.table}`, e.column && `column ${e.column}`, e.where].filter(Boolean).join(', ');
   return new PermanentError(`the web database refused Entegra data from ${source}: ${e.message} (${e.code}${at ? `; ${at}` : ''}); nothing was written.`, {
     cause: err,
+    says: says('err.entegraValue', { detail: `${e.message ?? ''}${at ? ` (${at})` : ''}` }),
     fix: 'correct the value in Entegra, or align the mirror table with db/migrations/1763802000000_entegra-mirror-tables.sql (a type or constraint differs)',
   });
 }

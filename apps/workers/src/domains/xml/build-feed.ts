@@ -114,6 +114,6 @@ export async function buildFeed(ctx: WorkerContext, run: TaskRun, outputDir: str
 /** The xmlurunler failure, raised after the feed was published, with that fact in its message. */
 export function upsertFailure(err: unknown, published: string): Error {
   const prefix = `${published}; but xmlurunler was not fully updated: `;
-  if (err instanceof PermanentError) return new PermanentError(prefix + err.message, { record: err.record, cause: err });
+  if (err instanceof PermanentError) return new PermanentError(prefix + err.message, { record: err.record, cause: err, says: err.says, mapping: err.mapping });
   return new Error(prefix + errorMessage(err), { cause: err });
 }

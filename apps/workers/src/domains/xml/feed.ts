@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { PermanentError, type TaskResult } from '@mikrosync/core';
+import { PermanentError, says, type TaskResult } from '@mikrosync/core';
 import { FeedPublisher, tryRunLock, type PublishResult } from '@mikrosync/connectors';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../tasks.js';
@@ -18,6 +18,7 @@ export async function runFeedTask(ctx: WorkerContext, run: TaskRun): Promise<Tas
   const cfg = config.stockXml;
   if (cfg.ssh.host && !cfg.ssh.privateKeyPath) {
     throw new PermanentError(`SSH_HOST is set (${cfg.ssh.host}) but SSH_PRIVATE_KEY_PATH is not: the feed cannot be uploaded.`, {
+      says: says('err.settingMissing', { variable: 'SSH_PRIVATE_KEY_PATH' }),
       fix: 'set SSH_PRIVATE_KEY_PATH to the private key file of the feed server user (or unset SSH_HOST to write the feed locally only).',
     });
   }
