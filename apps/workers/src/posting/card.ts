@@ -4,7 +4,7 @@
  * edit what changed), the crash test point, and the rule for a dependent record (barcode, price,
  * movement) whose stock card is not in Mikro. A card flow says only what it reads and writes.
  */
-import { faultPoint, NotReadyError, PermanentError, type RecordRef } from '@mikrosync/core';
+import { faultPoint, NotReadyError, PermanentError, says, type RecordRef } from '@mikrosync/core';
 import {
   findLedger,
   findStockCard,
@@ -80,6 +80,7 @@ export async function requireStockCard(found: ErpTx | Row | undefined, web: WebP
   throw new PermanentError(`${record.table} ${record.id}: ${what} for stock code "${code}", which does not exist in Mikro (STOKLAR).`, {
     record,
     fix: 'create the stock card in Mikro, or save the web stock card again so that it is sent, then re-enqueue',
+    says: says('err.stockCardNotInErp', { code }),
   });
 }
 

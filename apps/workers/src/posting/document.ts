@@ -14,6 +14,7 @@
 import {
   ConflictError,
   faultPoint,
+  says,
   type RecordJob,
   type RecordRef,
 } from '@mikrosync/core';
@@ -145,7 +146,10 @@ async function refuseIfChangedInMikro<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, 
   const changed = await changedRows(ctx.erp, posted.rows);
   if (changed.length === 0) return;
   const rows = changed.map((c) => `${c.table} ${c.recno}`).join(', ');
-  throw new ConflictError(`${what}, but its ERP document ${describe(posted)} was changed in Mikro since it was posted (${rows}); ${outcome}.`, detail);
+  throw new ConflictError(`${what}, but its ERP document ${describe(posted)} was changed in Mikro since it was posted (${rows}); ${outcome}.`, {
+    ...detail,
+    says: says('err.changedInMikro', { document: describe(posted), rows }),
+  });
 }
 
 /** Ledgers written before the write batch hold driver-formatted stamps, checked here (rare path). */
@@ -195,6 +199,7 @@ async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob
     throw new ConflictError(`${table} ${id} was edited on the web after it was posted to Mikro as ${describe(posted)}; this installation rejects edits.`, {
       record,
       fix: 'correct the document in Mikro by hand, or undo the edit on the web',
+      says: says('err.editsRejected', { document: describe(posted) }),
     });
   }
   const refs = await flow.check(doc, results.slice(1), ctx);

@@ -4,7 +4,7 @@
  * cheque) and the rows. Posted collections are never edited or deleted by us: a change on the web
  * after posting is a conflict for a person. The protocol is the posting kernel's.
  */
-import { ConflictError, mikroDateFromDb, mikroYear, PermanentError } from '@mikrosync/core';
+import { ConflictError, mikroDateFromDb, mikroYear, PermanentError, says } from '@mikrosync/core';
 import {
   accountQuery,
   allocateNumber,
@@ -70,11 +70,13 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
     new ConflictError(`${TABLE} ${ledger.webId} was edited on the web after it was posted to Mikro as ${describe(ledger)}; edits of posted collections are not applied.`, {
       record: { table: TABLE, id: ledger.webId },
       fix: 'correct the receipt in Mikro by hand, or undo the edit on the web',
+      says: says('err.editedAfterPosting', { document: describe(ledger) }),
     }),
   onWebDelete: (ledger) =>
     new ConflictError(`${TABLE} ${ledger.webId} was deleted on the web after it was posted to Mikro as ${describe(ledger)}; the ERP document stays.`, {
       record: { table: TABLE, id: ledger.webId },
       fix: 'cancel or delete the receipt in Mikro by hand if the deletion was intended',
+      says: says('err.deletedAfterPosting', { document: describe(ledger) }),
     }),
   reads(doc) {
     if (!('c' in doc.ready)) return [];
@@ -97,12 +99,14 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
       throw new PermanentError(`${TABLE} ${id}: account code "${codes.accountCode}" does not exist in Mikro (CARI_HESAPLAR).`, {
         record,
         fix: 'create the account in Mikro or correct the mapping in int_kodmap_cari / cari_hesaplar.cari_kodu',
+        says: says('err.accountNotInErp', { code: codes.accountCode }),
       });
     }
     if (codes.cashCode && !next()[0]) {
       throw new PermanentError(`${TABLE} ${id}: cash box "${codes.cashCode}" does not exist in Mikro (KASALAR).`, {
         record,
         fix: 'correct int_kodmap_kasa / kasalar.kasa_kodu',
+        says: says('err.cashBoxNotInErp', { code: codes.cashCode }),
       });
     }
     let bankName = '';
@@ -112,6 +116,7 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
         throw new PermanentError(`${TABLE} ${id}: bank "${codes.bank.code}" does not exist in Mikro (BANKALAR).`, {
           record,
           fix: 'correct int_kodmap_banka / bankalar.ban_kod',
+          says: says('err.bankNotInErp', { code: codes.bank.code }),
         });
       }
       bankName = bank.ban_ismi ?? '';
@@ -123,12 +128,14 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
         throw new PermanentError(`${TABLE} ${id}: no customer cheque number "${c.chequeNumber}" is in the cheque portfolio in Mikro.`, {
           record,
           fix: 'check the cheque number, or choose a bank for a payment by own-company cheque',
+          says: says('err.chequeNotInPortfolio', { cheque: c.chequeNumber }),
         });
       }
       if (Math.abs(Number(ch.sck_tutar) - c.amount) > 0.005) {
         throw new PermanentError(`${TABLE} ${id}: amount ${c.amount} differs from the amount ${Number(ch.sck_tutar)} of cheque "${c.chequeNumber}".`, {
           record,
           fix: 'enter the cheque amount on the web',
+          says: says('err.chequeAmountDiffers', { amount: c.amount, chequeAmount: Number(ch.sck_tutar), cheque: c.chequeNumber }),
         });
       }
       endorsed = {

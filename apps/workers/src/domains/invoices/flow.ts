@@ -61,6 +61,7 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
       requireDepotOpen(doc.record, depotNo, depot[0]?.lock, doc.date, {
         what: 'document date',
         fix: 'date the document after the depot lock date, or have the lock date moved in Mikro',
+        key: 'err.depotLocked',
       });
       return { accountTitle: found.cari_unvan1 ?? '' };
     },

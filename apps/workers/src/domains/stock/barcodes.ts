@@ -4,7 +4,7 @@
  * web deletion cancels it (bar_iptal = 1) using the barcode value carried by the outbox DELETE
  * payload: the web row is gone by the time the job runs.
  */
-import { ConflictError, PermanentError, type RecordJob, type RecordRef } from '@mikrosync/core';
+import { ConflictError, PermanentError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
 import {
   findBarcodeByRecno,
   findBarcodeRows,
@@ -35,6 +35,7 @@ async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordR
     throw new PermanentError(`${TABLE} ${record.id} was deleted on the web, but the deletion carries no barcode value and mikrosync never sent it.`, {
       record,
       fix: 'cancel the barcode in Mikro by hand (bar_iptal = 1) if it exists there',
+      says: says('err.barcodeDeletionWithoutValue'),
     });
   }
   const stockRef = old?.stok_id ? await loadStockRef(web, String(old.stok_id)) : undefined;
@@ -57,6 +58,7 @@ async function cancelDeleted(ctx: WorkerContext, job: RecordJob, record: RecordR
         throw new ConflictError(`${TABLE} ${record.id}: barcode "${code}" was deleted on the web, its stock is gone too, and Mikro has it on several stocks (${[...new Set(targets.map(stockOfRow))].join(', ')}); nothing was cancelled.`, {
           record,
           fix: 'cancel the right barcode row in Mikro by hand',
+          says: says('err.barcodeOnSeveralStocks', { code, stocks: [...new Set(targets.map(stockOfRow))].join(', ') }),
         });
       }
     }
@@ -78,7 +80,11 @@ export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promis
   if (!loaded) return cancelDeleted(ctx, job, record);
   const row = loaded.row as WebBarcodeRow;
   if (!row.stok_id || !loaded.stock) {
-    throw new PermanentError(`${TABLE} ${id}: barcode "${row.barkod ?? ''}" belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, { record, fix: 'attach the barcode to a stock card on the web' });
+    throw new PermanentError(`${TABLE} ${id}: barcode "${row.barkod ?? ''}" belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, {
+      record,
+      fix: 'attach the barcode to a stock card on the web',
+      says: says('err.noStockCard', { stockId: String(row.stok_id ?? 'NULL') }),
+    });
   }
   if (loaded.stock.isAsorti) return ASORTI_SKIPPED;
   const stock = stockCode(loaded.stock.code, record);
@@ -96,6 +102,7 @@ export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promis
         throw new ConflictError(`${TABLE} ${id}: barcode "${b.code}" was sent to Mikro (bar_RECno ${posted.headerRecno}) but that row is gone; it is not created again.`, {
           record,
           fix: 'add the barcode again in Mikro, or delete its ledger row (MIKROSYNC_LEDGER) to have it sent anew',
+          says: says('err.barcodeGoneFromMikro', { code: b.code, recno: posted.headerRecno }),
         });
       }
     } else {
@@ -107,6 +114,7 @@ export async function processBarcode(job: RecordJob, ctx: WorkerContext): Promis
       throw new PermanentError(`${TABLE} ${id}: barcode "${b.code}" is already in use in Mikro for stock "${stockOfRow(clash)}" (bar_RECno ${Number(clash.bar_RECno)}); it cannot also be given to stock "${stock}".`, {
         record,
         fix: `remove the barcode from one of the two stocks (cancel it in Mikro or change it on the web)`,
+        says: says('err.barcodeInUse', { code: b.code, stock: stockOfRow(clash), recno: Number(clash.bar_RECno), target: stock }),
       });
     }
     const s = stampOf(config);

@@ -4,7 +4,7 @@
  * row, in one ERP transaction. An edit: only the edited columns and the last-update stamp
  * (`urun-guncelle`), judged against the values last sent (ledger) or the Mikro row itself.
  */
-import { ConflictError, type RecordJob, type RecordRef } from '@mikrosync/core';
+import { ConflictError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
 import {
   findPriceRow,
   findStockCard,
@@ -45,6 +45,7 @@ async function deletedCard(ctx: WorkerContext, job: RecordJob, record: RecordRef
   throw new ConflictError(`${TABLE} ${record.id} (stock code "${code}") was deleted on the web; mikrosync never deletes Mikro stock cards, and the next ERP -> Web sync brings the card back.`, {
     record,
     fix: 'make the card passive (sto_pasif_fl) or delete it in Mikro if it should go',
+    says: says('err.stockCardNotDeleted', { code }),
   });
 }
 
@@ -54,6 +55,7 @@ function checkSameCode(ledger: LedgerEntry | undefined, code: string, record: Re
     throw new ConflictError(`${TABLE} ${record.id}: the stock code changed on the web from "${String(before)}" to "${code}" after the card was sent to Mikro; mikrosync does not rename Mikro cards.`, {
       record,
       fix: 'change the code back on the web, or rename the card in Mikro by hand and then in int_kodmap_stok',
+      says: says('err.stockCodeRenamed', { before: String(before), code }),
     });
   }
 }
@@ -84,6 +86,7 @@ export async function processStockCard(job: RecordJob, ctx: WorkerContext): Prom
         throw new ConflictError(`${TABLE} ${id}: stock card "${code}" was sent to Mikro (sto_RECno ${posted.headerRecno}) but is no longer there; it is not created again.`, {
           record,
           fix: 'create the card again in Mikro, or delete the ledger row of this card (MIKROSYNC_LEDGER) to have it sent anew',
+          says: says('err.stockCardGoneFromMikro', { code, recno: posted.headerRecno }),
         });
       }
       const { values, sent } = newCardValues(fields, row);

@@ -3,7 +3,7 @@
  * 3.12, rule 23): a new account with the traced column set (`yeni-musteri-ekleme`), later web edits
  * as changed columns only. Accounts that came from the ERP (kaynak 'erp') are never written back.
  */
-import { ConflictError, type RecordJob, type RecordRef } from '@mikrosync/core';
+import { ConflictError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
 import { findCustomerCard, insertWithRecid, loadCustomer, updateRow } from '@mikrosync/connectors';
 import {
   accountCode,
@@ -30,6 +30,7 @@ async function deletedCustomer(ctx: WorkerContext, job: RecordJob, record: Recor
   throw new ConflictError(`${TABLE} ${record.id} (account "${code}") was deleted on the web; mikrosync never deletes Mikro accounts.`, {
     record,
     fix: 'delete or close the account in Mikro by hand if it should go',
+    says: says('err.accountNotDeleted', { code }),
   });
 }
 
@@ -50,6 +51,7 @@ export async function processCustomer(job: RecordJob, ctx: WorkerContext): Promi
       throw new ConflictError(`${TABLE} ${id}: the account code changed on the web from "${String(before)}" to "${code}" after the account was sent to Mikro; mikrosync does not rename Mikro accounts.`, {
         record,
         fix: 'change the code back on the web, or rename the account in Mikro by hand',
+        says: says('err.accountCodeRenamed', { before: String(before), code }),
       });
     }
     const card = await findCustomerCard(tx, code);
@@ -59,6 +61,7 @@ export async function processCustomer(job: RecordJob, ctx: WorkerContext): Promi
         throw new ConflictError(`${TABLE} ${id}: account "${code}" was sent to Mikro (cari_RECno ${posted.headerRecno}) but is no longer there; it is not created again.`, {
           record,
           fix: 'create the account again in Mikro, or delete its ledger row (MIKROSYNC_LEDGER) to have it sent anew',
+          says: says('err.accountGoneFromMikro', { code, recno: posted.headerRecno }),
         });
       }
       const { values, sent } = newCardValues(CUSTOMER_FIELDS, row);

@@ -6,7 +6,7 @@
  * sync's own write (no echo). Movements of sales, purchases and returns travel with their
  * documents; any other kind fails with its reason.
  */
-import { ConflictError, PermanentError, type Config, type RecordRef } from '@mikrosync/core';
+import { ConflictError, PermanentError, says, type Config, type RecordRef } from '@mikrosync/core';
 import {
   allocateSlipNumberBatch,
   depotsQuery,
@@ -54,9 +54,14 @@ function checkDepots(line: SlipLine, depots: Map<number, { no: number; lockDate:
       throw new PermanentError(`${record.table} ${record.id}: depot ${no} does not exist in Mikro (DEPOLAR).`, {
         record,
         fix: line.kind === 'count' ? 'name an existing depot in cikis_depo_no, or set STOCK_COUNT_DEPOT_NO' : 'use Mikro depot numbers in cikis_depo_no / giris_depo_no',
+        says: says('err.depotNotInErp', { depot: no }),
       });
     }
-    requireDepotOpen(record, no, depot.lockDate, line.date, { what: 'date', fix: 'date the movement after the depot lock date, or have the lock date moved in Mikro' });
+    requireDepotOpen(record, no, depot.lockDate, line.date, {
+      what: 'date',
+      fix: 'date the movement after the depot lock date, or have the lock date moved in Mikro',
+      key: 'err.movementDepotLocked',
+    });
   }
 }
 
@@ -87,7 +92,11 @@ export const movementFlow: DocumentFlow<MovementDoc, MovementRefs> = {
     const cls = classifyMovement(row, opts, record);
     if (cls.kind === 'document') return { done: `belge_tipi "${cls.belgeTipi}": posted with its document by its own flow; nothing to write here` };
     if (!row.stok_id || !loaded.stock) {
-      throw new PermanentError(`${TABLE} ${id}: the movement belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, { record, fix: 'choose the stock on the web' });
+      throw new PermanentError(`${TABLE} ${id}: the movement belongs to no stock card (stok_id ${row.stok_id ?? 'NULL'}).`, {
+        record,
+        fix: 'choose the stock on the web',
+        says: says('err.noStockCard', { stockId: String(row.stok_id ?? 'NULL') }),
+      });
     }
     const stock = loaded.stock;
     if (stock.isAsorti && !stock.mainCode) return { done: ASORTI_SKIPPED };
@@ -104,11 +113,13 @@ export const movementFlow: DocumentFlow<MovementDoc, MovementRefs> = {
     new ConflictError(`${TABLE} ${posted.webId} was edited on the web after it was posted to Mikro as ${describe(posted)}; edits of posted movements are not applied.`, {
       record: { table: TABLE, id: posted.webId },
       fix: 'correct the slip in Mikro by hand, or undo the edit on the web',
+      says: says('err.editedAfterPosting', { document: describe(posted) }),
     }),
   onWebDelete: (posted) =>
     new ConflictError(`${TABLE} ${posted.webId} was deleted on the web after it was posted to Mikro as ${describe(posted)}; the slip stays.`, {
       record: { table: TABLE, id: posted.webId },
       fix: 'delete or reverse the slip in Mikro by hand if the deletion was intended',
+      says: says('err.deletedAfterPosting', { document: describe(posted) }),
     }),
   reads: (doc) => [
     stockCardQuery(doc.code),

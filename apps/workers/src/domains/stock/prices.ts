@@ -3,7 +3,7 @@
  * int_kodmap_fiyat_liste, depot 0 and payment plan 0 (spec 2.6, rule 24): the row the client
  * itself inserts for a stock (`yeni-urun-ekleme`) and updates (`urun-guncelle`).
  */
-import { PermanentError, type RecordJob, type RecordRef } from '@mikrosync/core';
+import { PermanentError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
 import { findPriceRow, insertWithRecid, loadPrice, updateRow } from '@mikrosync/connectors';
 import { checkedPrice, newPriceRow, priceUpdate, stockCode, webNumber } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
@@ -24,7 +24,11 @@ export async function processPrice(job: RecordJob, ctx: WorkerContext): Promise<
   }
   const row = loaded.row;
   if (!row.stok_id || !loaded.stock) {
-    throw new PermanentError(`${TABLE} ${id}: the price belongs to no stock card (stok_id ${String(row.stok_id ?? 'NULL')}).`, { record, fix: 'attach the price to a stock card on the web' });
+    throw new PermanentError(`${TABLE} ${id}: the price belongs to no stock card (stok_id ${String(row.stok_id ?? 'NULL')}).`, {
+      record,
+      fix: 'attach the price to a stock card on the web',
+      says: says('err.noStockCard', { stockId: String(row.stok_id ?? 'NULL') }),
+    });
   }
   if (loaded.stock.isAsorti) return ASORTI_SKIPPED;
   const code = stockCode(loaded.stock.code, record);
