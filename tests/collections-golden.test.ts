@@ -64,9 +64,11 @@ describe('collections and payments match the Mikro client traces', () => {
     ctx = createWorkerContext(t.config, t.log);
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
-    stopObserving = observeStatements((r) => {
+    stopObserving = observeStatements((r, _stmt, part) => {
       sent.set(r.text, r);
-      all.push(r);
+      // The schema check reads whole requests: a part of a write batch names batch variables
+      // that only its request declares.
+      if (!part) all.push(r);
     });
   });
   afterAll(async () => {

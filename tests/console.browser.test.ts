@@ -80,6 +80,9 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg' || !existsSync(CHROMIUM))('operations co
       // A refused write shows in the console as a failed resource; the page itself reports it.
       if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of 403')) problems.push(`${width}px ${who.username}: ${m.text()}`);
     });
+    page.on('response', (r) => {
+      if (r.status() === 404) problems.push(`${width}px ${who.username}: 404 ${new URL(r.url()).pathname}`);
+    });
     page.on('pageerror', (e) => problems.push(`${width}px ${who.username}: pageerror ${e.message}`));
     await page.goto(`${base}/status`);
     await expect.poll(() => page.locator('#title').textContent(), { timeout: 10_000 }).toBe('mikrosync işlem konsolu');

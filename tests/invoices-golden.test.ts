@@ -112,9 +112,11 @@ describe('invoices match the Mikro client traces', () => {
     await seedErpMasterData(t.erp);
     ids = await seedWebMasterData(t.web);
     stock = await seedStocks(t.web, t.erp);
-    stopObserving = observeStatements((r) => {
+    stopObserving = observeStatements((r, _stmt, part) => {
       sent.set(r.text, r);
-      all.push(r);
+      // The schema check reads whole requests: a part of a write batch names batch variables
+      // that only its request declares.
+      if (!part) all.push(r);
     });
   });
   afterAll(async () => {

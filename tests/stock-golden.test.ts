@@ -208,9 +208,11 @@ describe('stock domain matches the Mikro client traces', () => {
   beforeAll(async () => {
     t = await createTestEnv();
     ctx = createWorkerContext(t.config, t.log);
-    stopObserving = observeStatements((r) => {
+    stopObserving = observeStatements((r, _stmt, part) => {
       sent.set(r.text, r);
-      all.push(r);
+      // The schema check reads whole requests: a part of a write batch names batch variables
+      // that only its request declares.
+      if (!part) all.push(r);
       current.push(r);
     });
   });

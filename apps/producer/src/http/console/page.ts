@@ -14,6 +14,7 @@ export const CONSOLE_HTML = `<!doctype html>
 <html lang="tr">
 <head>
 <meta charset="utf-8">
+<link rel="icon" href="data:,">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>mikrosync</title>
 <style>${CONSOLE_CSS}</style>
