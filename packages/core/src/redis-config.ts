@@ -7,9 +7,9 @@
  * of the shop, so the whole prefix is a hash tag there: QUEUE_PREFIX=mikrosync becomes
  * `{mikrosync}`. Outside cluster mode the prefix stays as it is, so the keys of existing
  * deployments (waiting jobs, dead letters, schedules) keep their names.
+ *
+ * The variables themselves are declared in config/sections/redis.ts.
  */
-import { z } from 'zod';
-
 export interface RedisNode {
   host: string;
   port: number;
@@ -41,35 +41,6 @@ export function parseRedisNodes(value: string | undefined): RedisNode[] | undefi
     nodes.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
   }
   return nodes;
-}
-
-const nodeList = (name: string, example: string) =>
-  z.string().refine((v) => parseRedisNodes(v) !== undefined, { message: `expected ${name} as host:port, comma-separated, e.g. ${example}` }).optional();
-
-/** The variables of this section, merged into the configuration schema. */
-export const REDIS_ENV = {
-  QUEUE_PREFIX: z
-    .string()
-    .regex(/^(\{[A-Za-z0-9_-]+\}|[A-Za-z0-9_-]+)$/, { message: 'expected letters, digits, - or _ (optionally as a hash tag: {name})' })
-    .default('mikrosync'),
-  REDIS_SENTINELS: nodeList('the sentinels', '10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379'),
-  REDIS_SENTINEL_NAME: z.string().regex(/^\S+$/, { message: 'expected the master name of the sentinels (sentinel monitor NAME ...), e.g. mymaster' }).optional(),
-  REDIS_SENTINEL_PASSWORD: z.string().optional(),
-  REDIS_CLUSTER_NODES: nodeList('some cluster nodes', '10.0.0.1:6379,10.0.0.2:6379,10.0.0.3:6379'),
-  REDIS_USERNAME: z.string().optional(),
-  REDIS_PASSWORD: z.string().optional(),
-};
-
-/** Checks across the variables of this section, on the raw values. */
-export function redisConfigProblems(raw: Record<string, string | undefined>): string[] {
-  const problems: string[] = [];
-  if (raw.REDIS_SENTINELS && raw.REDIS_CLUSTER_NODES) {
-    problems.push('REDIS_SENTINELS / REDIS_CLUSTER_NODES: set one of them (Sentinel or Cluster), not both');
-  }
-  if (raw.REDIS_SENTINELS && !raw.REDIS_SENTINEL_NAME) {
-    problems.push('REDIS_SENTINEL_NAME: required with REDIS_SENTINELS: the master name the sentinels monitor, e.g. mymaster');
-  }
-  return problems;
 }
 
 /** The prefix as one hash tag in cluster mode, unless QUEUE_PREFIX already is one. */
