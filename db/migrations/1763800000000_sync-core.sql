@@ -33,7 +33,7 @@ CREATE TABLE IF NOT EXISTS sync_state (
   guncelleme_tarihi          timestamptz DEFAULT now(),
   UNIQUE (tablo_adi, yon)
 );
--- Watermark of rule 7: (last-modified time, record number) of the last committed row.
+-- Watermark of docs/architecture.md rule 7: (last-modified time, record number) of the last committed row.
 ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS watermark_time timestamp(3);
 ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS watermark_recno bigint;
 ALTER TABLE sync_state ADD COLUMN IF NOT EXISTS details jsonb;

@@ -1,5 +1,5 @@
 /**
- * The exactly-once posting protocol of a web document, written once (ARCHITECTURE.md rules 2–12).
+ * The exactly-once posting protocol of a web document, written once (spec rules 2–12).
  * A flow (invoices, ...) says only what is its own: how the document is loaded and normalized,
  * which reads its checks need and how they judge them, which rows it writes and in which number
  * range. This kernel owns the rest:

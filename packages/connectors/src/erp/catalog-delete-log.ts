@@ -1,5 +1,5 @@
 /**
- * Our delete log inside the Mikro database (spec 2.12, ARCHITECTURE.md): one table of our own and
+ * Our delete log inside the Mikro database (spec 2.12, docs/architecture.md): one table of our own and
  * AFTER DELETE triggers on six Mikro tables that only insert into it. Installed only by an explicit
  * command the DBA runs (`mikrosync setup-erp --delete-triggers`); where triggers are refused, the
  * catalog sync finds deletions by key reconciliation instead.

@@ -1,7 +1,7 @@
 /**
  * Our ledger inside the ERP database: one row per web document posted, committed in the same ERP
  * transaction as the document itself. A retry that finds the ledger row knows the document exists
- * and only rebuilds the web side (ARCHITECTURE.md rule 3).
+ * and only rebuilds the web side (docs/architecture.md rule 3).
  */
 import type { ErpTx } from './client.js';
 import { ident, join, sql, type SqlValue, type Statement } from './sql.js';

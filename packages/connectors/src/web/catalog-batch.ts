@@ -1,10 +1,10 @@
 /**
- * How a batch of rows reaches PostgreSQL as ONE statement (ARCHITECTURE.md rule 8), two ways:
+ * How a batch of rows reaches PostgreSQL as ONE statement (docs/architecture.md rule 8), two ways:
  * - `unnest`: one array parameter per column — `unnest($1::text[], $2::int[]) AS u(a, b)`; a batch
  *   of any size uses as many bind parameters as it has columns, far under the 65,535 limit;
  * - `copy`: COPY the rows into a session temp table (ON COMMIT DELETE ROWS) and read it as `u`.
  * Either way the merge statement that follows is the same text with `u` as its source.
- * bench/catalog.bench.ts measures both; CATALOG_WRITE_METHOD picks one (README).
+ * bench/catalog.bench.ts measures both; CATALOG_WRITE_METHOD picks one (docs/flows/catalog.md).
  */
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';

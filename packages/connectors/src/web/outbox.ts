@@ -1,5 +1,5 @@
 /**
- * The outbox is the durable record of every web change (ARCHITECTURE.md rule 1). Its status
+ * The outbox is the durable record of every web change (docs/architecture.md rule 1). Its status
  * moves pending -> enqueued -> done | failed; the queue in Redis is only a work list built from it.
  */
 import type { QueryResult } from 'pg';

@@ -1,6 +1,6 @@
 /**
  * Which Entegra tables are mirrored, in which order, and how each one finds its changed rows
- * (spec entegra.md sections 3 and 5, made correct; see README "Entegra" for the decisions).
+ * (spec entegra.md sections 3 and 5, made correct; see docs/flows/entegra.md for the decisions).
  */
 import { ENTEGRA_TABLE_SPECS, type EntegraSqliteTable } from './tables.generated.js';
 import type { EntegraTableSpec } from './table-types.js';

@@ -9,7 +9,7 @@ export const catalog = section(
     CATALOG_WRITE_METHOD: z
       .enum(['unnest', 'copy'], { message: 'expected unnest or copy' })
       .default('unnest')
-      .describe('unnest (array parameters) or copy (COPY into a staging table); see README'),
+      .describe('unnest (array parameters) or copy (COPY into a staging table); see docs/flows/catalog.md'),
     CATALOG_ONHAND_FULL_PASS_MINUTES: int(1440, 0, 525_600).describe('full read of the stock-on-hand view at most this often (0: every run)'),
     CATALOG_RECONCILE_INTERVAL_MINUTES: int(1440, 0, 525_600).describe('key reconciliation of tables without our delete trigger (0: every run)'),
     CATALOG_DELETE_GUARD_SHARE: share(0.05).describe("a run that would remove more than this share of a table's ERP rows stops and alerts"),
