@@ -13,6 +13,8 @@ describe('configuration sections', () => {
     expect([...SECRET_VARIABLES].sort()).toEqual(
       [
         'ADMIN_PASSWORD',
+        'ALERT_SMTP_URL',
+        'ALERT_WEBHOOK_URL',
         'BITRIX_DATABASE_URL',
         'BITRIX_WEBHOOK_URL',
         'ERP_DATABASE_URL',

@@ -1,13 +1,13 @@
 import { z } from 'zod';
-import { int, list, url } from '../fields.js';
+import { int, list, secret, url } from '../fields.js';
 import { section } from '../section.js';
 
 export const ops = section(
   'Operations: staleness, alerts, log files',
   {
     STALE_RECORDS_SECONDS: int(300, 10).describe('a web change not in the ERP after this long makes its flow stale'),
-    ALERT_WEBHOOK_URL: url(['http:', 'https:'], 'https://hooks.slack.com/services/…').optional().describe('Slack-compatible incoming webhook (secret: never logged)'),
-    ALERT_SMTP_URL: url(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.com:587').optional().describe('e.g. smtp://user:password@mail.example.com:587'),
+    ALERT_WEBHOOK_URL: secret(url(['http:', 'https:'], 'https://hooks.slack.com/services/…').optional()).describe('Slack-compatible incoming webhook (secret: never logged)'),
+    ALERT_SMTP_URL: secret(url(['smtp:', 'smtps:'], 'smtp://user:password@mail.example.com:587').optional()).describe('e.g. smtp://user:password@mail.example.com:587'),
     ALERT_EMAIL_FROM: z.string().default('mikrosync@localhost'),
     ALERT_EMAIL_TO: list().describe('comma-separated recipients'),
     ALERT_GROUP_MINUTES: int(5, 0, 1440).describe('at most one dead-letter message per flow in this window'),
