@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  acquireBitrixCycleLock,
   BitrixLimiter,
   createRedis,
   readJobDurations,
@@ -110,9 +109,9 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('Redis Cluster (3 masters)', () => {
     expect(await limiter.acquire(['crm.deal.list', 'crm.lead.list'])).toMatchObject({ ok: false, method: 'crm.lead.list' });
     expect(await limiter.penalize(10)).toBeGreaterThanOrEqual(0);
 
-    const lock = await acquireBitrixCycleLock(r, `${prefix}:bitrix:portal.example:cycle-lock`, 5000);
+    const lock = await tryRunLock(r, `${prefix}:lock:bitrix:cycle`, 5000);
     expect(lock).toBeDefined();
-    expect(await acquireBitrixCycleLock(r, `${prefix}:bitrix:portal.example:cycle-lock`, 5000)).toBeUndefined();
+    expect(await tryRunLock(r, `${prefix}:lock:bitrix:cycle`, 5000)).toBeUndefined();
     await lock!.release();
     const feed = await tryRunLock(r, `${prefix}:lock:xml:feed`, 5000);
     expect(feed).toBeDefined();

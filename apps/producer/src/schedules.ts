@@ -7,9 +7,8 @@
  * Entegra worker may run on another machine. A worker whose system is not configured skips a
  * scheduled run with a logged "skipped" result instead (no dead letter, no alert).
  */
-import { HOUSEKEEPING_QUEUE, queueForDomain, type Config, type Domain, type Logger, type TaskJob } from '@mikrosync/core';
+import { DOMAIN_MANIFESTS, HOUSEKEEPING_QUEUE, queueForDomain, type Config, type Logger, type TaskJob } from '@mikrosync/core';
 import type { QueueRegistry } from '@mikrosync/connectors';
-import { DOMAIN_TASKS } from '@mikrosync/workers';
 
 export interface ScheduleSpec {
   id: string;
@@ -22,29 +21,18 @@ export interface ScheduleSpec {
   variable: string;
 }
 
-/** Scheduled tasks of the domains; registered only when the domain implements the task. */
-const DOMAIN_SCHEDULES: { id: string; domain: Domain; task: string; variable: string; cron: (c: Config) => string }[] = [
-  { id: 'catalog-sync', domain: 'catalog', task: 'sync', variable: 'SCHEDULE_CATALOG', cron: (c) => c.schedules.catalog },
-  { id: 'entegra-sync', domain: 'entegra', task: 'sync', variable: 'SCHEDULE_ENTEGRA', cron: (c) => c.schedules.entegra },
-  { id: 'stock-xml', domain: 'xml', task: 'feed', variable: 'SCHEDULE_STOCK_XML', cron: (c) => c.schedules.stockXml },
-  {
-    id: 'stock-xml-fixed-hours',
-    domain: 'xml',
-    task: 'feed',
-    variable: 'STOCK_XML_HOURS',
-    cron: (c) => (c.schedules.stockXmlHours.length ? `0 ${c.schedules.stockXmlHours.join(',')} * * *` : ''),
-  },
-  { id: 'bitrix-cycle', domain: 'bitrix', task: 'cycle', variable: 'SCHEDULE_BITRIX', cron: (c) => c.schedules.bitrix },
-];
-
+/** The housekeeping schedule, then every schedule of every task in the domain manifests. */
 export function configuredSchedules(config: Config): ScheduleSpec[] {
   const specs: ScheduleSpec[] = [
     { id: 'housekeeping-purge-outbox', queue: HOUSEKEEPING_QUEUE, jobName: 'purge-outbox', cron: config.schedules.housekeeping, data: {}, variable: 'SCHEDULE_HOUSEKEEPING' },
   ];
-  for (const s of DOMAIN_SCHEDULES) {
-    if (!DOMAIN_TASKS[s.domain]?.[s.task]) continue;
-    const data: TaskJob = { kind: 'task', task: s.task, requestedBy: 'schedule' };
-    specs.push({ id: s.id, queue: queueForDomain(s.domain), jobName: `${s.domain}:${s.task}`, cron: s.cron(config), data, variable: s.variable });
+  for (const m of DOMAIN_MANIFESTS) {
+    for (const task of m.tasks) {
+      for (const s of task.schedules ?? []) {
+        const data: TaskJob = { kind: 'task', task: task.name, requestedBy: 'schedule' };
+        specs.push({ id: s.id, queue: queueForDomain(m.name), jobName: `${m.name}:${task.name}`, cron: s.cron(config), data, variable: s.variable });
+      }
+    }
   }
   return specs;
 }

@@ -6,10 +6,11 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { HOUSEKEEPING_QUEUE, queueForDomain, type Domain } from '@mikrosync/core';
-import { runTaskJob } from './tasks.js';
 import { purgeOutbox } from '@mikrosync/connectors';
 import type { WorkerContext } from './context.js';
-import { deadLetter, runRecordJob } from './run-job.js';
+import { deadLetter } from './jobs/dead-letter.js';
+import { runRecordJob } from './jobs/record-job.js';
+import { runTaskJob } from './jobs/task-job.js';
 import { startHeartbeat } from './heartbeat.js';
 import { Liveness } from './breaker.js';
 import { clearStalls, crashLoopOf, markRunning, noteStall, stallsOf, SuspectGate } from './stalls.js';

@@ -2,6 +2,7 @@ export * from './config.js';
 export * from './errors.js';
 export * from './logger.js';
 export * from './queues.js';
+export * from './domains/index.js';
 export * from './time.js';
 export * from './faults.js';
 export * from './redis-config.js';

@@ -1,64 +1,22 @@
 /**
- * Queue names, domains and job payloads shared by the producer and the workers.
- * A domain is a set of queues one worker process consumes (`--domain NAME`).
+ * Queue names, job ids and job payloads shared by the producer and the workers. What the domains
+ * are (their tables and tasks) is in domains/.
  */
 import { z } from 'zod';
+import type { Domain } from './domains/index.js';
 import { MAPPING_KINDS } from './errors.js';
-
-export const DOMAINS = ['sales', 'purchases', 'returns', 'collections', 'stock', 'catalog', 'entegra', 'xml', 'bitrix'] as const;
-export type Domain = (typeof DOMAINS)[number];
 
 /** Queue of the dead-letter copies of finally failed jobs. */
 export const DEAD_LETTER_QUEUE = 'dead-letter';
 /** Queue of maintenance jobs (outbox clean-up) run by any worker process. */
 export const HOUSEKEEPING_QUEUE = 'housekeeping';
 
-/** A web table captured into the outbox, and where its events go. */
-export interface CaptureSource {
-  table: string;
-  domain: Domain;
-  /** Column whose value is the outbox record id (default `id`); a line table names its header. */
-  keyColumn?: string;
-  /** Table whose job an event belongs to: lines travel with their header's job. */
-  jobTable?: string;
-  /**
-   * Delay before the job runs, so a burst of edits collapses into one job: OUTBOX_DEBOUNCE_MS, or
-   * OUTBOX_DOCUMENT_DEBOUNCE_MS for documents with lines (a header and its lines written in
-   * separate transactions then travel as one job; lines arriving later re-post it in place).
-   */
-  debounce?: 'record' | 'document';
-}
-
-/** Tables the capture trigger is attached to, with the domain that handles them. */
-export const CAPTURE_SOURCES: readonly CaptureSource[] = [
-  { table: 'tahsilatlar', domain: 'collections' },
-  { table: 'satislar', domain: 'sales', debounce: 'document' },
-  { table: 'satis_kalemleri', domain: 'sales', keyColumn: 'satis_id', jobTable: 'satislar', debounce: 'document' },
-  { table: 'iadeler', domain: 'returns', debounce: 'document' },
-  { table: 'iade_kalemleri', domain: 'returns', keyColumn: 'iade_id', jobTable: 'iadeler', debounce: 'document' },
-  { table: 'alislar', domain: 'purchases', debounce: 'document' },
-  { table: 'alis_kalemleri', domain: 'purchases', keyColumn: 'alis_id', jobTable: 'alislar', debounce: 'document' },
-  // The web marks an Entegra order as printed (invoice_print 0 -> 1): written back into the SQLite file.
-  { table: 'entegra_order', domain: 'entegra' },
-  // Stock domain (web -> Mikro): cards, barcodes, prices, counts and transfers, web-made customers.
-  { table: 'stoklar', domain: 'stock' },
-  { table: 'urun_barkodlari', domain: 'stock' },
-  { table: 'urun_fiyat_listeleri', domain: 'stock' },
-  { table: 'stok_hareketleri', domain: 'stock' },
-  { table: 'cari_hesaplar', domain: 'stock' },
-];
-
-/** The captured tables whose events settle with a job of `jobTable` (the header and its lines). */
-export function tablesOfJob(jobTable: string): string[] {
-  return CAPTURE_SOURCES.filter((s) => (s.jobTable ?? s.table) === jobTable).map((s) => s.table);
-}
-
+/**
+ * The queue of a domain is named after it, and stays so: queue names are stored in Redis (jobs,
+ * schedulers, metrics) and in compose files. The function marks the places that mean the queue.
+ */
 export function queueForDomain(domain: Domain): string {
   return domain;
-}
-
-export function sourceFor(table: string): CaptureSource | undefined {
-  return CAPTURE_SOURCES.find((s) => s.table === table);
 }
 
 /**

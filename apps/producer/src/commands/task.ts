@@ -4,9 +4,8 @@
  */
 import { QueueEvents } from 'bullmq';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
-import { DOMAINS, queueForDomain, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
+import { DOMAIN_MANIFESTS, DOMAINS, manifestOf, queueForDomain, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
 import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors';
-import { DOMAIN_TASKS } from '@mikrosync/workers';
 import { boot } from '../runtime-config.js';
 import { enqueueTask } from '../run-task.js';
 
@@ -25,10 +24,10 @@ const NO_WORKER_GRACE_MS = 5000;
 
 /** Why `run <domain> <task>` cannot work, checked here instead of producing a dead letter and an alert. */
 export function unknownTaskReason(domain: string, task: string): string | undefined {
-  const withTasks = DOMAINS.filter((d) => Object.keys(DOMAIN_TASKS[d] ?? {}).length > 0);
-  const listing = withTasks.map((d) => `${d} (${Object.keys(DOMAIN_TASKS[d] ?? {}).join(', ')})`).join('; ');
+  const withTasks = DOMAIN_MANIFESTS.filter((m) => m.tasks.length > 0);
+  const listing = withTasks.map((m) => `${m.name} (${m.tasks.map((t) => t.name).join(', ')})`).join('; ');
   if (!(DOMAINS as readonly string[]).includes(domain)) return `unknown domain "${domain}". Domains and their tasks: ${listing}`;
-  const tasks = Object.keys(DOMAIN_TASKS[domain as Domain] ?? {});
+  const tasks = manifestOf(domain as Domain).tasks.map((t) => t.name);
   if (tasks.length === 0) return `domain ${domain} has no tasks to run: its jobs come from the web app's changes (outbox). Domains and their tasks: ${listing}`;
   if (!tasks.includes(task)) return `domain ${domain} has no task "${task}"; its tasks: ${tasks.join(', ')} (e.g. mikrosync run ${domain} ${tasks[0]} --wait)`;
   return undefined;

@@ -3,7 +3,7 @@
  * counters with legends, and its dead letters by business identity with reason, fix and, for a
  * missing mapping, what the page can fix in place; audit entries with translated actions and targets.
  */
-import { formatClock, formatDuration, isMessageKey, queueForDomain, t, type Config, type Lang, type MessageKey } from '@mikrosync/core';
+import { DOMAINS, formatClock, formatDuration, isMessageKey, queueForDomain, t, type Config, type Domain, type Lang, type MessageKey } from '@mikrosync/core';
 import { describeRecords, mappingWebLabel, readHourly, type AuditRow, type DeadLetterEntry, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
 import { cronIntervalSeconds } from '../status/flows.js';
 import type { FleetStatus, FlowStatus } from '../status/status-service.js';
@@ -119,7 +119,7 @@ export async function auditView(d: ConsoleDeps, rows: readonly AuditRow[], lang:
   return rows.map((r, i) => {
     const key = `audit.${r.action}`;
     const ref = refs[i];
-    const flow = isMessageKey(`flow.${r.target}`) ? t(lang, `flow.${r.target}` as MessageKey & `flow.${string}`) : undefined;
+    const flow = (DOMAINS as readonly string[]).includes(r.target) ? flowLabel(r.target as Domain, lang) : undefined;
     return {
       at: new Date(r.at).toISOString(),
       who: r.actor,

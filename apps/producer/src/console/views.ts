@@ -3,11 +3,12 @@
  * business identity ("Tahsilat NC-4 · ADA OYUNCAK · 10,00 TL · 12.11.2025"), and a dead letter's
  * reason and fix from its message key (the English reason when it has none).
  */
-import { formatAmount, formatDate, isMessageKey, render, renderFix, t, type DeadLetter, type Domain, type Lang, type MappingKind, type MessageKey } from '@mikrosync/core';
+import { formatAmount, formatDate, isMessageKey, manifestOf, render, renderFix, t, type DeadLetter, type Domain, type Lang, type MappingKind, type MessageKey } from '@mikrosync/core';
 import type { RecordFacts } from '@mikrosync/connectors';
 
+/** A domain as the console shows it (a "flow"), from its manifest. */
 export function flowLabel(flow: Domain, lang: Lang): string {
-  return t(lang, `flow.${flow}`);
+  return manifestOf(flow).label[lang];
 }
 
 /** A table's label; a table without one (a newer version's) shows its name. */

@@ -5,7 +5,7 @@
  * origin, written to the audit log, and answers `{ ok, message }` in the page's language (`?lang=`).
  */
 import express, { type Request, type Response, type Router } from 'express';
-import { DOMAINS, langOf, t, type Config, type Domain, type Lang, type Logger } from '@mikrosync/core';
+import { defaultTaskOf, DOMAINS, langOf, t, type Config, type Domain, type Lang, type Logger } from '@mikrosync/core';
 import { DeadLetterQueue, describeRecords, recentAudit, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
 import { discardDeadLetter, recordOperatorAction, requeueDeadLetter, type Operator } from '../dlq-actions.js';
 import { enqueueTask } from '../run-task.js';
@@ -26,9 +26,6 @@ export interface OpsDeps {
   /** The login's user and role; undefined = not logged in. */
   who: (req: Request) => { user: string; role: Role } | undefined;
 }
-
-/** The task a "run now" of a task flow starts. */
-export const DEFAULT_TASKS: Partial<Record<Domain, string>> = { catalog: 'sync', entegra: 'sync', xml: 'feed', bitrix: 'cycle' };
 
 export function pageLang(req: Request): Lang {
   return langOf(req.query.lang);
@@ -133,7 +130,8 @@ export function opsRouter(d: OpsDeps): Router {
     '/api/flows/:flow/run',
     ...guard,
     flowAction('run-now', async (flow, req, lang) => {
-      const task = DEFAULT_TASKS[flow];
+      // A task flow runs its manifest's default task; a record flow sweeps the outbox.
+      const task = defaultTaskOf(flow)?.name;
       if (task) return { message: t(lang, 'api.runTask', { flow: flowLabel(flow, lang) }), result: await enqueueTask(d.queues, flow, task, {}, `web:${operatorOf(d, req).actor}`) };
       const count = await d.sweep();
       return { message: t(lang, 'api.runSweep', { flow: flowLabel(flow, lang), count }), result: `${count} outbox event(s) enqueued` };

@@ -1,27 +1,21 @@
 /**
- * The flows operators see: record flows driven by the outbox (documents from the web) and task
- * flows driven by schedules. Staleness thresholds come from the schedules.
+ * What the status of each domain is judged by (the console calls them flows): a record domain by
+ * the age of its open outbox events, a task domain (one with a default task in its manifest) by
+ * its default task's schedule. Staleness thresholds come from the schedules.
  */
 import cronParser from 'cron-parser';
-import { CAPTURE_SOURCES, DOMAINS, type Config, type Domain } from '@mikrosync/core';
+import { defaultTaskOf, DOMAIN_MANIFESTS, type Config, type Domain } from '@mikrosync/core';
 
-export interface FlowSpec {
-  flow: Domain;
+export interface DomainStatus {
+  domain: Domain;
   kind: 'records' | 'task';
-  /** Captured web tables of a record flow. */
+  /** Captured web tables of a record domain. */
   tables: string[];
-  /** Cron of a task flow ('' = not scheduled). */
+  /** Cron of a task domain ('' = not scheduled). */
   cron: string;
-  /** Age after which the flow's data counts as stale. */
+  /** Age after which the domain's data counts as stale. */
   staleAfterSeconds: number;
 }
-
-const TASK_CRON: Partial<Record<Domain, (c: Config) => string>> = {
-  catalog: (c) => c.schedules.catalog,
-  entegra: (c) => c.schedules.entegra,
-  xml: (c) => c.schedules.stockXml,
-  bitrix: (c) => c.schedules.bitrix,
-};
 
 /** Seconds between two consecutive runs of a cron schedule (the largest gap within a day). */
 export function cronIntervalSeconds(cron: string, timeZone: string): number {
@@ -38,20 +32,15 @@ export function cronIntervalSeconds(cron: string, timeZone: string): number {
   return gap / 1000;
 }
 
-export function flowSpecs(config: Config): FlowSpec[] {
-  return DOMAINS.map((flow) => {
-    const cronOf = TASK_CRON[flow];
-    if (cronOf) {
-      const cron = cronOf(config);
-      // A task flow is stale when two scheduled runs were missed.
-      return { flow, kind: 'task' as const, tables: [], cron, staleAfterSeconds: cron ? 2 * cronIntervalSeconds(cron, config.schedules.timeZone) + 60 : 0 };
+export function domainStatuses(config: Config): DomainStatus[] {
+  return DOMAIN_MANIFESTS.map(({ name: domain, captures }) => {
+    const task = defaultTaskOf(domain);
+    if (task) {
+      // The first schedule of the default task is its regular one (the feed's fixed hours come on top).
+      const cron = task.schedules?.[0]?.cron(config) ?? '';
+      // A task domain is stale when two scheduled runs were missed.
+      return { domain, kind: 'task' as const, tables: [], cron, staleAfterSeconds: cron ? 2 * cronIntervalSeconds(cron, config.schedules.timeZone) + 60 : 0 };
     }
-    return {
-      flow,
-      kind: 'records' as const,
-      tables: CAPTURE_SOURCES.filter((s) => s.domain === flow).map((s) => s.table),
-      cron: '',
-      staleAfterSeconds: config.ops.staleRecordsSeconds,
-    };
+    return { domain, kind: 'records' as const, tables: captures.map((c) => c.table), cron: '', staleAfterSeconds: config.ops.staleRecordsSeconds };
   });
 }

@@ -15,7 +15,7 @@ import {
   type WebPool,
 } from '@mikrosync/connectors';
 import { DeadLetterQueue } from '@mikrosync/connectors';
-import { flowSpecs } from './flows.js';
+import { domainStatuses } from './flows.js';
 import { dependenciesOf, type OutageStatus } from './outages.js';
 
 export type Health = 'green' | 'amber' | 'red';
@@ -59,11 +59,11 @@ export class StatusService {
     const outages = await readOutages(this.queues.connection, this.config.redis.prefix);
     return Promise.all(
       outages.map(async (o) => {
-        const specs = flowSpecs(this.config).filter((f) => dependenciesOf(f.flow).includes(o.dependency));
-        const flows = specs.map((f) => f.flow);
+        const specs = domainStatuses(this.config).filter((f) => dependenciesOf(f.domain).includes(o.dependency));
+        const flows = specs.map((f) => f.domain);
         // Documents: the record flows' jobs (task flows hold their next scheduled run as delayed).
         let queued = 0;
-        for (const f of specs.filter((x) => x.kind === 'records').map((x) => x.flow)) {
+        for (const f of specs.filter((x) => x.kind === 'records').map((x) => x.domain)) {
           const c = await this.queues.get(queueForDomain(f)).getJobCounts('waiting', 'delayed', 'active', 'prioritized');
           queued += (c.waiting ?? 0) + (c.delayed ?? 0) + (c.active ?? 0) + (c.prioritized ?? 0);
         }
@@ -82,19 +82,19 @@ export class StatusService {
     ]);
     const now = Date.now();
     const flows = await Promise.all(
-      flowSpecs(this.config).map(async (spec): Promise<FlowStatus> => {
-        const queue = this.queues.get(queueForDomain(spec.flow));
+      domainStatuses(this.config).map(async (spec): Promise<FlowStatus> => {
+        const queue = this.queues.get(queueForDomain(spec.domain));
         const [counts, paused, workers, outcomes] = await Promise.all([
           queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized'),
           queue.isPaused(),
           queue.getWorkersCount(),
-          readLastOutcomes(this.queues.connection, this.config.redis.prefix, queueForDomain(spec.flow)),
+          readLastOutcomes(this.queues.connection, this.config.redis.prefix, queueForDomain(spec.domain)),
         ]);
-        const deadLetters = dead.filter((d) => d.queue === queueForDomain(spec.flow)).length;
+        const deadLetters = dead.filter((d) => d.queue === queueForDomain(spec.domain)).length;
         let lastRun: FlowStatus['lastRun'] = null;
         let staleness: number | null = null;
         if (spec.kind === 'task') {
-          const mine = runs.filter((r) => r.flow === spec.flow).sort((a, b) => +new Date(b.started_at) - +new Date(a.started_at));
+          const mine = runs.filter((r) => r.flow === spec.domain).sort((a, b) => +new Date(b.started_at) - +new Date(a.started_at));
           const last = mine[0];
           if (last) {
             lastRun = {
@@ -130,7 +130,7 @@ export class StatusService {
           reasons.push(why);
           if (h === 'red' || health === 'green') health = h;
         };
-        const outage = outages.find((o) => dependenciesOf(spec.flow).includes(o.dependency));
+        const outage = outages.find((o) => dependenciesOf(spec.domain).includes(o.dependency));
         if (outage) worse('amber', `waiting_for_${outage.dependency}`);
         if (deadLetters > 0) worse('red', 'dead_letters');
         if (spec.kind === 'task' && lastRun?.status === 'failed') worse('red', 'last_run_failed');
@@ -141,7 +141,7 @@ export class StatusService {
           worse(staleness > 2 * spec.staleAfterSeconds ? 'red' : 'amber', 'stale');
         }
         return {
-          flow: spec.flow,
+          flow: spec.domain,
           kind: spec.kind,
           health,
           reasons,

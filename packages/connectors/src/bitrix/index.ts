@@ -6,4 +6,3 @@ export * from './client.js';
 export * from './tables.js';
 export * from './store.js';
 export * from './migrate.js';
-export * from './lock.js';

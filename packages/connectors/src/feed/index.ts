@@ -1,4 +1,3 @@
 export * from './feed-file.js';
 export * from './ssh-key.js';
 export * from './publish.js';
-export * from './run-lock.js';

@@ -5,24 +5,12 @@
  * stopped during an outage does not report it forever.
  */
 import type { RedisConnection as Redis } from './connection.js';
-import type { Domain } from '@mikrosync/core';
+import { DEPENDENCIES, DOMAIN_MANIFESTS, type Dependency, type Domain } from '@mikrosync/core';
 
-/** What a domain depends on: the ERP database and the web database. */
-export const DEPENDENCIES = ['erp', 'web'] as const;
-export type Dependency = (typeof DEPENDENCIES)[number];
+export { DEPENDENCIES, type Dependency };
 
-/** What each domain needs to do any work: it waits while one of them is down. */
-export const DOMAIN_DEPENDENCIES: Record<Domain, readonly Dependency[]> = {
-  sales: ['erp', 'web'],
-  purchases: ['erp', 'web'],
-  returns: ['erp', 'web'],
-  collections: ['erp', 'web'],
-  stock: ['erp', 'web'],
-  catalog: ['erp', 'web'],
-  xml: ['erp', 'web'],
-  entegra: ['web'],
-  bitrix: ['web'],
-};
+/** What each domain needs to do any work (its manifest): it waits while one of them is down. */
+export const DOMAIN_DEPENDENCIES: Readonly<Record<Domain, readonly Dependency[]>> = Object.fromEntries(DOMAIN_MANIFESTS.map((m) => [m.name, m.needs])) as Record<Domain, readonly Dependency[]>;
 
 export interface Outage {
   dependency: Dependency;

@@ -2,15 +2,6 @@
 import type { MessageTexts } from './keys.js';
 
 export const en = {
-  'flow.sales': 'Sales',
-  'flow.purchases': 'Purchases',
-  'flow.returns': 'Returns',
-  'flow.collections': 'Collections and payments',
-  'flow.stock': 'Stock and accounts to Mikro',
-  'flow.catalog': 'Mikro to web (catalog)',
-  'flow.entegra': 'Marketplace (Entegra)',
-  'flow.xml': 'Stock XML feed',
-  'flow.bitrix': 'Bitrix24',
   'table.tahsilatlar': 'Collections',
   'table.satislar': 'Sales',
   'table.satis_kalemleri': 'Sale lines',

@@ -4,24 +4,15 @@
  * without a translation does not compile, and messages.test.ts fails when a text uses a
  * parameter the key does not declare.
  *
- * Naming: `flow.*` flow labels, `table.*` table labels, `record.*` the noun of one record,
- * `counter.*` counters (with `.hint` legends), `why.*` reasons for amber / red, `err.*` reasons
- * of dead letters (with `.fix`), `audit.*` audit actions, `api.*` answers to the page's actions,
- * `mapping.*` mapping kinds, `state.*` / `timeline.*` the tracker, `summary.*` the daily summary.
+ * Naming: `table.*` table labels, `record.*` the noun of one record, `counter.*` counters (with
+ * `.hint` legends), `why.*` reasons for amber / red, `err.*` reasons of dead letters (with `.fix`),
+ * `audit.*` audit actions, `api.*` answers to the page's actions, `mapping.*` mapping kinds,
+ * `state.*` / `timeline.*` the tracker, `summary.*` the daily summary.
+ * The flow labels are in the domain manifests (../domains/), next to the rest of each domain.
  */
 const none = [] as const;
 
 export const MESSAGE_PARAMS = {
-  // Flows (DOMAINS)
-  'flow.sales': none,
-  'flow.purchases': none,
-  'flow.returns': none,
-  'flow.collections': none,
-  'flow.stock': none,
-  'flow.catalog': none,
-  'flow.entegra': none,
-  'flow.xml': none,
-  'flow.bitrix': none,
   // Captured web tables (CAPTURE_SOURCES): the lists operators see
   'table.tahsilatlar': none,
   'table.satislar': none,

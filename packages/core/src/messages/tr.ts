@@ -2,15 +2,6 @@
 import type { MessageTexts } from './keys.js';
 
 export const tr = {
-  'flow.sales': 'Satışlar',
-  'flow.purchases': 'Alışlar',
-  'flow.returns': 'İadeler',
-  'flow.collections': 'Tahsilat ve tediyeler',
-  'flow.stock': "Stok ve cariler Mikro'ya",
-  'flow.catalog': "Mikro'dan web'e (katalog)",
-  'flow.entegra': 'Pazaryeri (Entegra)',
-  'flow.xml': 'Stok XML dosyası',
-  'flow.bitrix': 'Bitrix24',
   'table.tahsilatlar': 'Tahsilatlar',
   'table.satislar': 'Satışlar',
   'table.satis_kalemleri': 'Satış kalemleri',

@@ -8,7 +8,7 @@
  */
 import { mapTaskComment, type BitrixMapContext } from '@mikrosync/mappers';
 import { bitrixBatchCommand, bitrixSubCallError, BitrixMethodError, type BitrixCommentTask, type BitrixRowValues } from '@mikrosync/connectors';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';
 

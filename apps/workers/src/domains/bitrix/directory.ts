@@ -7,7 +7,7 @@
  */
 import { mapDepartment, mapUser, BITRIX_PAGE_SIZE, type BitrixMapContext, type BitrixRow } from '@mikrosync/mappers';
 import { bitrixBatchCommand, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues, type BitrixTableName } from '@mikrosync/connectors';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';
 import { emptyState, recordFailure } from './incremental.js';

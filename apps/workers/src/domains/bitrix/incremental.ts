@@ -12,7 +12,7 @@
  */
 import { BITRIX_INCREMENTAL_ENTITIES, bitrixPortalClock, changeFilterValue, BITRIX_PAGE_SIZE, type BitrixIncrementalEntity, type BitrixPortalClock } from '@mikrosync/mappers';
 import { bitrixBatchCommand, BitrixMethodPausedError, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues } from '@mikrosync/connectors';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';
 import { lastIdOf, pageParams, rowsOf, walkKeyset, type Rec } from './keyset.js';

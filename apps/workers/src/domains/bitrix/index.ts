@@ -1,5 +1,5 @@
-/** Bitrix24 -> PostgreSQL: the `cycle` task, scheduled by SCHEDULE_BITRIX (apps/producer/src/schedules.ts). */
-import { registerTasks, type TaskProcessor } from '../../tasks.js';
+/** Bitrix24 -> PostgreSQL: the `cycle` task (manifest: packages/core/src/domains/bitrix.ts). */
+import type { DomainModule, TaskProcessor } from '../../jobs/types.js';
 import { runBitrixCycle } from './cycle.js';
 
 /**
@@ -14,6 +14,6 @@ const cycle: TaskProcessor = async (ctx, run) => {
   return runBitrixCycle(ctx, run);
 };
 
-registerTasks('bitrix', { cycle });
+export const bitrix: DomainModule = { domains: ['bitrix'], tasks: { cycle } };
 
 export { closeBitrixTargets } from './runtime.js';

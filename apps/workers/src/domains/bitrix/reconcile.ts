@@ -7,7 +7,7 @@
  */
 import { BITRIX_INCREMENTAL_ENTITIES } from '@mikrosync/mappers';
 import type { BitrixEntityState } from '@mikrosync/connectors';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';
 import { walkKeyset } from './keyset.js';

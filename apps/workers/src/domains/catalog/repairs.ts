@@ -19,7 +19,7 @@ import {
   writeAccounts,
 } from '@mikrosync/connectors';
 import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type ErpAccount, type MovementCodeCount } from '@mikrosync/mappers';
-import type { TaskProcessor } from '../../tasks.js';
+import type { TaskProcessor } from '../../jobs/types.js';
 import { flagArg } from './run.js';
 
 /**

@@ -6,7 +6,7 @@ import type { Logger } from '@mikrosync/core';
 import type { CatalogState, WriteOptions } from '@mikrosync/connectors';
 import type { StockLookups, VatTable } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 
 export interface CatalogRun {
   ctx: WorkerContext;

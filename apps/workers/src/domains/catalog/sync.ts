@@ -9,7 +9,7 @@
  */
 import { PermanentError, says } from '@mikrosync/core';
 import { assertCatalogKeys, readCatalogStates, tryCatalogLock } from '@mikrosync/connectors';
-import type { TaskProcessor } from '../../tasks.js';
+import type { TaskProcessor } from '../../jobs/types.js';
 import { syncCategories } from './categories.js';
 import { applyDeleteLog, installedTriggers, reconcileDeletions } from './deletions.js';
 import { syncNumberSettings } from './numbers.js';

@@ -1,4 +1,5 @@
-import { registerRecordProcessor } from '../../processors.js';
+/** Collections and payments (web -> Mikro), one record job per `tahsilatlar` row. */
+import type { DomainModule } from '../../jobs/types.js';
 import { processCollection } from './flow.js';
 
-registerRecordProcessor('tahsilatlar', processCollection, { outboxWithDocument: true });
+export const collections: DomainModule = { domains: ['collections'], records: { tahsilatlar: { process: processCollection, outboxWithDocument: true } } };

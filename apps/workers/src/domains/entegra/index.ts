@@ -4,8 +4,7 @@
  */
 import { errorMessage } from '@mikrosync/core';
 import { recordEntegraFailure } from '@mikrosync/connectors';
-import { registerRecordProcessor } from '../../processors.js';
-import { registerTasks, type TaskProcessor } from '../../tasks.js';
+import type { DomainModule, TaskProcessor } from '../../jobs/types.js';
 import { processInvoicePrint } from './invoice-print.js';
 import { runEntegraSync } from './sync.js';
 
@@ -22,5 +21,4 @@ const sync: TaskProcessor = async (ctx, run) => {
   }
 };
 
-registerTasks('entegra', { sync });
-registerRecordProcessor('entegra_order', processInvoicePrint);
+export const entegra: DomainModule = { domains: ['entegra'], tasks: { sync }, records: { entegra_order: processInvoicePrint } };

@@ -1,7 +1,13 @@
-import { registerRecordProcessor } from '../../processors.js';
+/**
+ * Invoices (web -> Mikro): one folder serves three domains, each its own queue and worker
+ * service: `sales` (satislar), `purchases` (alislar) and `returns` (iadeler). The lines travel
+ * with their header's job (the manifests' captures).
+ */
+import type { DomainModule, RecordHandler } from '../../jobs/types.js';
 import { invoiceProcessor } from './flow.js';
 
-const opts = { outboxWithDocument: true };
-registerRecordProcessor('satislar', invoiceProcessor('satislar'), opts);
-registerRecordProcessor('iadeler', invoiceProcessor('iadeler'), opts);
-registerRecordProcessor('alislar', invoiceProcessor('alislar'), opts);
+const satislar: RecordHandler = { process: invoiceProcessor('satislar'), outboxWithDocument: true };
+const iadeler: RecordHandler = { process: invoiceProcessor('iadeler'), outboxWithDocument: true };
+const alislar: RecordHandler = { process: invoiceProcessor('alislar'), outboxWithDocument: true };
+
+export const invoices: DomainModule = { domains: ['sales', 'purchases', 'returns'], records: { satislar, iadeler, alislar } };

@@ -27,7 +27,7 @@ import {
   type FeedItem,
 } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 
 /** Products per rendered string: keeps strings and buffers around 0.5 MB. */
 const RENDER_CHUNK = 1000;

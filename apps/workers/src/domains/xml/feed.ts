@@ -1,37 +1,26 @@
 /**
  * Task `xml feed` (the original's `npm run stock-xml`): build the stock XML feed, publish it on the
  * feed server (temporary name, verified, distribution commands, atomic rename) and report.
- * Hourly and at STOCK_XML_HOURS (apps/producer schedules), or now with `npm run stock-xml`.
+ * Hourly and at STOCK_XML_HOURS (the xml manifest), or now with `npm run stock-xml`. Both
+ * schedules fire together at e.g. 13:00; the manifest makes the task exclusive, so one runs.
  */
 import os from 'node:os';
 import path from 'node:path';
 import { PermanentError, says, type TaskResult } from '@mikrosync/core';
-import { FeedPublisher, tryRunLock, type PublishResult } from '@mikrosync/connectors';
+import { FeedPublisher, type PublishResult } from '@mikrosync/connectors';
 import type { WorkerContext } from '../../context.js';
-import type { TaskRun } from '../../tasks.js';
+import type { TaskRun } from '../../jobs/types.js';
 import { buildFeed, upsertFailure } from './build-feed.js';
 
-const LOCK_TTL_MS = 30 * 60_000;
-
 export async function runFeedTask(ctx: WorkerContext, run: TaskRun): Promise<TaskResult> {
-  const { config, log } = ctx;
-  const cfg = config.stockXml;
+  const cfg = ctx.config.stockXml;
   if (cfg.ssh.host && !cfg.ssh.privateKeyPath) {
     throw new PermanentError(`SSH_HOST is set (${cfg.ssh.host}) but SSH_PRIVATE_KEY_PATH is not: the feed cannot be uploaded.`, {
       says: says('err.settingMissing', { variable: 'SSH_PRIVATE_KEY_PATH' }),
       fix: 'set SSH_PRIVATE_KEY_PATH to the private key file of the feed server user (or unset SSH_HOST to write the feed locally only).',
     });
   }
-  const lock = await tryRunLock(ctx.redis, `${config.redis.prefix}:lock:xml:feed`, LOCK_TTL_MS);
-  if (!lock) {
-    log.info('another feed run is in progress: this one is skipped');
-    return { summary: 'skipped: another stock XML feed run is in progress', rows: {} };
-  }
-  try {
-    return await feedOnce(ctx, run);
-  } finally {
-    await lock.release().catch(() => undefined);
-  }
+  return feedOnce(ctx, run);
 }
 
 async function feedOnce(ctx: WorkerContext, run: TaskRun): Promise<TaskResult> {

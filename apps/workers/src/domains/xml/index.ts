@@ -1,4 +1,5 @@
-import { registerTasks } from '../../tasks.js';
+/** The stock XML feed: the `feed` task (manifest: packages/core/src/domains/xml.ts). */
+import type { DomainModule } from '../../jobs/types.js';
 import { runFeedTask } from './feed.js';
 
-registerTasks('xml', { feed: runFeedTask });
+export const xml: DomainModule = { domains: ['xml'], tasks: { feed: runFeedTask } };
