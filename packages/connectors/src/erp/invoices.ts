@@ -1,11 +1,11 @@
 /**
  * ERP side of invoices: the depot lock date, stock existence, writing header + lines in the
- * client's order, reading back the stored last-update stamps, and removing a document's rows.
+ * client's order and numbering them. Reading back and removing written rows is ledger-rows.ts.
  */
 import type { ErpTx } from './client.js';
 import { insertRow, insertRows, updateRow } from './rows.js';
 import { ident, join, sql, type SqlValue } from './sql.js';
-import { LEDGER_TABLES, type LedgerRow } from './ledger.js';
+import type { LedgerRow } from './ledger.js';
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { LedgerRowSource } from './document-batch.js';
 
@@ -15,8 +15,6 @@ export interface InvoiceRowsPlan {
   header: { insert: Values; afterInsert: Values };
   lines: { insert: Values; afterInsert: Values }[];
 }
-
-const RECNO = LEDGER_TABLES;
 
 export async function depotLockDate(tx: ErpTx, depotNo: number): Promise<unknown> {
   const rows = await tx.query<{ lock: unknown }>(sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`);
@@ -48,40 +46,6 @@ export async function writeInvoiceRows(tx: ErpTx, plan: InvoiceRowsPlan): Promis
   );
   const rows: LedgerRow[] = [{ table: 'CARI_HESAP_HAREKETLERI', recno: headerRecno }, ...lineRecnos.map((recno) => ({ table: 'STOK_HAREKETLERI', recno }))];
   return { headerRecno, rows };
-}
-
-/** The stored *_lastup_date of each row, as text (SQL Server rounds milliseconds). */
-export async function readLastups(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
-  const out: LedgerRow[] = [];
-  for (const table of new Set(rows.map((r) => r.table))) {
-    const meta = RECNO[table];
-    if (!meta) throw new Error(`no record number column known for ${table}`);
-    const mine = rows.filter((r) => r.table === table);
-    const found = await tx.query<{ recno: number; lastup: unknown }>(
-      sql`SELECT ${ident(meta.recno)} AS ${ident('recno')}, ${ident(meta.lastup)} AS ${ident('lastup')} FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(mine.map((r) => sql`${r.recno}`))})`,
-    );
-    const byRecno = new Map(found.map((f) => [Number(f.recno), f.lastup instanceof Date ? f.lastup.toISOString() : String(f.lastup)]));
-    for (const r of mine) out.push({ ...r, lastup: byRecno.get(r.recno) });
-  }
-  return out;
-}
-
-/** Rows whose stored stamp no longer matches the ledger (edited or deleted in Mikro). */
-export async function changedSince(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
-  const now = await readLastups(tx, rows);
-  return now.filter((r) => {
-    const recorded = rows.find((x) => x.table === r.table && x.recno === r.recno);
-    return r.lastup === undefined || r.lastup !== recorded?.lastup;
-  });
-}
-
-export async function deleteRows(tx: ErpTx, rows: LedgerRow[]): Promise<void> {
-  for (const table of new Set(rows.map((r) => r.table))) {
-    const meta = RECNO[table];
-    if (!meta) throw new Error(`no record number column known for ${table}`);
-    const recnos = rows.filter((r) => r.table === table).map((r) => sql`${r.recno}`);
-    await tx.query(sql`DELETE FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(recnos)})`);
-  }
 }
 
 /**
