@@ -2,6 +2,7 @@
  * ERP side of invoices: the depot lock date, stock existence, writing header + lines in the
  * client's order and numbering them. Reading back and removing written rows is ledger-rows.ts.
  */
+import type { InvoicePlan } from '@mikrosync/core';
 import type { ErpTx } from './client.js';
 import { insertRow, insertRows, updateRow } from './rows.js';
 import { ident, join, sql, type SqlValue } from './sql.js';
@@ -10,11 +11,6 @@ import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { LedgerRowSource } from './document-batch.js';
 
 type Values = Record<string, SqlValue>;
-
-export interface InvoiceRowsPlan {
-  header: { insert: Values; afterInsert: Values };
-  lines: { insert: Values; afterInsert: Values }[];
-}
 
 export async function depotLockDate(tx: ErpTx, depotNo: number): Promise<unknown> {
   const rows = await tx.query<{ lock: unknown }>(sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`);
@@ -30,7 +26,7 @@ export async function existingStockCodes(tx: ErpTx, codes: string[]): Promise<Se
   return new Set(rows.map((r) => r.sto_kod));
 }
 
-export async function writeInvoiceRows(tx: ErpTx, plan: InvoiceRowsPlan): Promise<{ headerRecno: number; rows: LedgerRow[] }> {
+export async function writeInvoiceRows(tx: ErpTx, plan: InvoicePlan): Promise<{ headerRecno: number; rows: LedgerRow[] }> {
   const headerRecno = await insertRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 });
   await updateRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', headerRecno, { cha_RECid_RECno: headerRecno, ...plan.header.afterInsert });
   // All lines in one statement, then one RECid update for all of them (each row's own RECno):
@@ -73,7 +69,7 @@ export function stockCodesQuery(codes: string[]) {
  * lines follow in as few statements as a SQL Server request allows, each row ending as the
  * client's insert + update leave it. Returns where the ledger reads the written rows back.
  */
-export function writeInvoiceBatch(batch: WriteBatch, plan: InvoiceRowsPlan, header: BatchVariable): LedgerRowSource[] {
+export function writeInvoiceBatch(batch: WriteBatch, plan: InvoicePlan, header: BatchVariable): LedgerRowSource[] {
   const h = varRef(header);
   const headRow: Values = { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 };
   const headNames = Object.keys(headRow);

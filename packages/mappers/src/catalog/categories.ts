@@ -5,16 +5,8 @@
  */
 import { keepLast, type Rejected } from './batch.js';
 import { trimmed } from './values.js';
-
-export interface ErpMainGroup {
-  san_kod: unknown;
-  san_isim: unknown;
-}
-export interface ErpSubGroup {
-  sta_kod: unknown;
-  sta_isim: unknown;
-  sta_ana_grup_kod: unknown;
-}
+import type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
+export type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
 
 export type WebCategory = {
   level: number;

@@ -3,11 +3,8 @@
  * numeric `sth_eldeki_miktar` and the integer `eldeki_miktar` (rounded half away from zero, Q45).
  */
 import { num, roundHalfAway, trimmed } from './values.js';
-
-export interface ErpOnHand {
-  sth_stok_kod: unknown;
-  sth_eldeki_miktar: unknown;
-}
+import type { ErpOnHand } from '@mikrosync/core';
+export type { ErpOnHand } from '@mikrosync/core';
 
 export type WebOnHand = { stok_kodu: string; eldeki_miktar: number; sth_eldeki_miktar: number };
 

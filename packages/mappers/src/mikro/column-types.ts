@@ -5,5 +5,4 @@ export interface MikroColumn {
   readonly length?: number;
 }
 
-/** A Mikro row as we write it: every value present, never NULL. */
-export type MikroRow = Record<string, string | number>;
+export type { MikroRow } from '@mikrosync/core';

@@ -3,7 +3,7 @@
  * codes -> feed items -> `xmlurunler` upsert + XML text appended to the file. Memory holds one page
  * (plus the next one being read), whatever the number of products.
  */
-import { errorMessage, PermanentError } from '@mikrosync/core';
+import { errorMessage, PermanentError, type ErpFeedProductRow } from '@mikrosync/core';
 import {
   FeedFileWriter,
   picturesMirrorExists,
@@ -12,7 +12,6 @@ import {
   readStockFeedPage,
   upsertXmlurunler,
   type FeedFile,
-  type StockFeedErpRow,
   type UpsertCounts,
 } from '@mikrosync/connectors';
 import {
@@ -73,7 +72,7 @@ export async function buildFeed(ctx: WorkerContext, run: TaskRun, outputDir: str
   };
   let upserting: Promise<void> = Promise.resolve();
   try {
-    let pending: Promise<StockFeedErpRow[]> = readPage(0);
+    let pending: Promise<ErpFeedProductRow[]> = readPage(0);
     for (;;) {
       const rows = await pending;
       if (rows.length === 0) break;
