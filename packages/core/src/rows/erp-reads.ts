@@ -31,6 +31,8 @@ export interface ErpStock {
   sto_anagrup_kod: unknown;
   sto_pasif_fl: unknown;
   sto_create_date: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  sto_lastup_date?: unknown;
 }
 
 export interface ErpBarcode {
@@ -39,6 +41,8 @@ export interface ErpBarcode {
   bar_stokkodu: unknown;
   bar_barkodtipi: unknown;
   bar_iptal: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  bar_lastup_date?: unknown;
 }
 
 export interface ErpPriceList {
@@ -57,6 +61,8 @@ export interface ErpPrice {
   sfiyat_deposirano: unknown;
   sfiyat_odemeplan: unknown;
   sfiyat_fiyati: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  sfiyat_lastup_date?: unknown;
 }
 
 export interface ErpAccount {
@@ -69,6 +75,8 @@ export interface ErpAccount {
   cari_vdaire_adi: unknown;
   cari_vdaire_no: unknown;
   cari_baglanti_tipi: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  cari_lastup_date?: unknown;
 }
 
 export interface ErpCashBox {
@@ -115,6 +123,11 @@ export interface ErpAccountMovement {
   cha_grupno: unknown;
   cha_vade: unknown;
   [iskonto: `cha_ft_iskonto${number}`]: unknown;
+  /** Read with the row, not mapped. */
+  cha_belge_tarih?: unknown;
+  cha_aratoplam?: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  cha_lastup_date?: unknown;
 }
 
 export interface ErpStockMovement {
@@ -133,6 +146,12 @@ export interface ErpStockMovement {
   sth_fat_recid_recno: unknown;
   sth_isemri_gider_kodu: unknown;
   [iskonto: `sth_iskonto${number}`]: unknown;
+  /** Read with the row, not mapped. */
+  sth_belge_tarih?: unknown;
+  sth_normal_iade?: unknown;
+  sth_evraktip?: unknown;
+  /** Read for the keyset order only; the mapper does not use it. */
+  sth_lastup_date?: unknown;
 }
 
 export interface ErpOnHand {

@@ -77,7 +77,7 @@ async function incremental(run: CatalogRun, cursor: KeysetCursor | null, details
   const codes = new Set(run.onHandCodes);
   let next = cursor;
   for (;;) {
-    const page = await readPage<Record<string, unknown>>(erp, src, next, run.batchSize);
+    const page = await readPage(erp, src, next, run.batchSize);
     for (const r of page) {
       const code = String(r.sth_stok_kod ?? '').trim();
       if (code) codes.add(code);
