@@ -51,8 +51,8 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
   noun: 'collection',
   async load(ctx, id) {
     const loaded = await loadCollection(ctx.web, id, ctx.outbox);
-    const row = loaded?.row as WebCollection | undefined;
-    if (!loaded || !row) return { gone: 'deleted on the web before posting: nothing to do' };
+    if (!loaded) return { gone: 'deleted on the web before posting: nothing to do' };
+    const row = loaded.row;
     let ready: CollectionDoc['ready'];
     try {
       const c = classifyCollection(row, ctx.config.erp.timeZone);
