@@ -20,7 +20,16 @@ function fakeErp(ledgerRow: Row | undefined) {
       return [] as T[];
     },
   };
-  const erp = { dialect: 'mssql', transaction: <T>(fn: (t: ErpTx) => Promise<T>) => fn(tx) } as unknown as ErpClient;
+  const unused = (what: string) => () => Promise.reject(new Error(`the card kernel does not call ${what}`));
+  const erp: ErpClient = {
+    ...tx,
+    transaction: (fn) => fn(tx),
+    readBatch: unused('readBatch'),
+    writeBatch: unused('writeBatch'),
+    executeScript: unused('executeScript'),
+    ping: unused('ping'),
+    close: unused('close'),
+  };
   return { erp, texts };
 }
 const ctxOf = (erp: ErpClient) => ({ erp, config: { erp: { userNo: 1, timeZone: 'Europe/Istanbul', lockTimeoutMs: 1000 } } }) as unknown as WorkerContext;

@@ -34,8 +34,14 @@ const LEDGER = {
 function fakeErp(reads: Row[][][], writeFailures: Error[] = []) {
   const batches: string[] = [];
   const readTexts: string[][] = [];
-  const erp = {
+  const unused = (what: string) => () => Promise.reject(new Error(`the posting kernel does not call ${what}`));
+  const erp: ErpClient = {
     dialect: 'mssql',
+    query: unused('query'),
+    transaction: unused('transaction'),
+    executeScript: unused('executeScript'),
+    ping: unused('ping'),
+    close: unused('close'),
     async readBatch(stmts: Statement[]) {
       readTexts.push(stmts.map((s) => render(s, 'mssql').text));
       return reads.shift() ?? stmts.map(() => []);
@@ -46,7 +52,7 @@ function fakeErp(reads: Row[][][], writeFailures: Error[] = []) {
       if (failure) throw failure;
       return [{ h: 20, n: 8, rows: JSON.stringify([{ table: 'CARI_HESAP_HAREKETLERI', recno: 20, stamp: '2025-11-12 11:00:00.000' }]) }];
     },
-  } as unknown as ErpClient;
+  };
   return { erp, batches, readTexts };
 }
 
