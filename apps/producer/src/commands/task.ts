@@ -5,7 +5,7 @@
 import { QueueEvents } from 'bullmq';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { DOMAINS, queueForDomain, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
-import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors';
+import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors/queue';
 import { DOMAIN_TASKS } from '@mikrosync/workers';
 import { boot } from '../runtime-config.js';
 import { enqueueTask } from '../run-task.js';

@@ -4,7 +4,7 @@
  * a deletion marks the ledger row deleted.
  */
 import { describe, expect, it } from 'vitest';
-import { render, type ErpClient, type ErpTx, type Row, type Statement } from '@mikrosync/connectors';
+import { render, type ErpClient, type ErpTx, type Row, type Statement } from '@mikrosync/connectors/erp';
 import type { WorkerContext } from '../context.js';
 import { upsertCard } from './card.js';
 

@@ -10,14 +10,13 @@ import {
   findStockCard,
   insertLedger,
   lockMasterKey,
-  stockCardPending,
   updateLedger,
   type ErpTx,
   type LedgerEntry,
   type LedgerRow,
   type Row,
-  type WebPool,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
+import { stockCardPending, type WebPool } from '@mikrosync/connectors/web';
 import { sameValue, type FieldValue } from '@mikrosync/mappers';
 import type { WorkerContext } from '../context.js';
 import { stampOf } from './checks.js';

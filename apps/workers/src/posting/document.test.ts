@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConflictError, type RecordJob } from '@mikrosync/core';
-import { ident, mssqlRequests, render, sql, type ErpClient, type Row, type Statement, type WriteBatch } from '@mikrosync/connectors';
+import { ident, mssqlRequests, render, sql, type ErpClient, type Row, type Statement, type WriteBatch } from '@mikrosync/connectors/erp';
 import type { WorkerContext } from '../context.js';
 import { postDocument, type DocumentFlow, type Loaded, type PostedDocument } from './document.js';
 

@@ -41,7 +41,7 @@ import {
   type NumberRange,
   type Row,
   type Statement,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
 import type { WorkerContext } from '../context.js';
 import { stampOf } from './checks.js';
 

@@ -7,7 +7,7 @@
  * transient failures fail the job after everything else ran, so BullMQ retries it.
  */
 import type { TaskResult } from '@mikrosync/core';
-import { acquireBitrixCycleLock, BitrixPortalError } from '@mikrosync/connectors';
+import { acquireBitrixCycleLock, BitrixPortalError } from '@mikrosync/connectors/bitrix';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../tasks.js';
 import { bitrixRuntime } from './runtime.js';

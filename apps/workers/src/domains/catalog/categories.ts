@@ -3,7 +3,8 @@
  * run, paged by code; only changed rows are written. Sub groups without a main group (or in a
  * loop) are logged with their codes and simply tried again next run.
  */
-import { CATALOG_SOURCES, readPage, catalogTransaction, writeCategories, type ErpSource } from '@mikrosync/connectors';
+import { CATALOG_SOURCES, readPage, type ErpSource } from '@mikrosync/connectors/erp';
+import { catalogTransaction, writeCategories } from '@mikrosync/connectors/web';
 import { planCategories } from '@mikrosync/mappers';
 import { progress, reportRows, type CatalogRun } from './run.js';
 

@@ -10,22 +10,24 @@
  */
 import { mikroTimestamp } from '@mikrosync/core';
 import {
-  applyDeletions,
   CATALOG_SOURCES,
   countDeleteLog,
-  countErpOriginRows,
   purgeDeleteLog,
   readDeleteLog,
   readInstalledDeleteTriggers,
   readKeyPage,
+  type AnyErpSource,
+  type Row,
+} from '@mikrosync/connectors/erp';
+import {
+  applyDeletions,
+  countErpOriginRows,
   saveCatalogState,
   webCodesMissingFrom,
   webRecnosMissingFrom,
   catalogTransaction,
   type DeletionCounts,
-  type AnyErpSource,
-  type Row,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/web';
 import { DELETION_TABLES, deletionCounts, deletionRefusal, emptyDeletionPlan, planDeletions, type DeleteLogRow, type DeletionPlan, type DeletionTable } from '@mikrosync/mappers';
 import { flagArg, progress, stopped, type CatalogRun } from './run.js';
 

@@ -6,16 +6,8 @@
  * The next page is read from the ERP while the current one is written.
  */
 import { PermanentError, says } from '@mikrosync/core';
-import {
-  countAfter,
-  readByKeys,
-  readPage,
-  saveCatalogState,
-  catalogTransaction,
-  type CatalogStateDetails,
-  type ErpSource,
-  type KeysetCursor,
-} from '@mikrosync/connectors';
+import { countAfter, readByKeys, readPage, type ErpSource, type KeysetCursor } from '@mikrosync/connectors/erp';
+import { saveCatalogState, catalogTransaction, type CatalogStateDetails } from '@mikrosync/connectors/web';
 import { erpTimestampText, type Mapped } from '@mikrosync/mappers';
 import type pg from 'pg';
 import { progress, reportRows, stopped, type CatalogRun } from './run.js';

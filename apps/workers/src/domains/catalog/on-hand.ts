@@ -5,18 +5,8 @@
  * pass (CATALOG_ONHAND_FULL_PASS_MINUTES, and every `--full`) reads the whole view by code and
  * zeroes ERP stocks it no longer lists, catching any drift.
  */
-import {
-  CATALOG_SOURCES,
-  latestCursorRow,
-  readOnHandByCodes,
-  readOnHandPage,
-  readPage,
-  saveCatalogState,
-  catalogTransaction,
-  writeOnHand,
-  zeroOnHandExcept,
-  type KeysetCursor,
-} from '@mikrosync/connectors';
+import { CATALOG_SOURCES, latestCursorRow, readOnHandByCodes, readOnHandPage, readPage, type KeysetCursor } from '@mikrosync/connectors/erp';
+import { saveCatalogState, catalogTransaction, writeOnHand, zeroOnHandExcept } from '@mikrosync/connectors/web';
 import { erpTimestampText, mapOnHand, type ErpOnHand } from '@mikrosync/mappers';
 import { progress, stopped, type CatalogRun } from './run.js';
 

@@ -4,20 +4,22 @@
  */
 import {
   CATALOG_SOURCES,
-  addAccountMaps,
-  createPriceDefinition,
-  mapPriceList,
   readByKeys,
   readCashAndBankCodes,
   readExistingAccountCodes,
   readMovementAccountCodes,
+  readPricedLists,
+} from '@mikrosync/connectors/erp';
+import {
+  addAccountMaps,
+  createPriceDefinition,
+  mapPriceList,
   readPriceDefinitions,
   readPriceListMappings,
-  readPricedLists,
   readWebAccountCodes,
   withSyncTransaction,
   writeAccounts,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/web';
 import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type ErpAccount, type MovementCodeCount } from '@mikrosync/mappers';
 import type { TaskProcessor } from '../../tasks.js';
 import { flagArg } from './run.js';

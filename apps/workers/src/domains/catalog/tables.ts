@@ -3,9 +3,8 @@
  * stocks before barcodes and prices, price definitions before prices, accounts and stocks
  * before movements. Each step = ERP source + pure mapper + set-based web writer.
  */
+import { CATALOG_SOURCES, readCashAndBankCodes } from '@mikrosync/connectors/erp';
 import {
-  CATALOG_SOURCES,
-  readCashAndBankCodes,
   readStockLookupRows,
   writeAccountMovements,
   writeAccounts,
@@ -17,7 +16,7 @@ import {
   writePrices,
   writeStockMovements,
   writeStocks,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/web';
 import {
   brandLookup,
   mapAccountMovements,

@@ -12,14 +12,13 @@ import {
   bankQuery,
   cashBoxQuery,
   describeLedger as describe,
-  loadCollection,
   PLANNED_NUMBER,
   PLANNED_REFNO,
   portfolioChequeQuery,
-  recordPostedCollection,
   writeCollectionBatch,
   type Statement,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
+import { loadCollection, recordPostedCollection } from '@mikrosync/connectors/web';
 import {
   classifyCollection,
   collectionFingerprint,

@@ -3,7 +3,7 @@
  * (spec rule 17). A miss is a permanent error that names the record and the fix.
  */
 import { PermanentError, type RecordRef } from '@mikrosync/core';
-import { lookupBankGroup, type LoadedCollection, type WebPool } from '@mikrosync/connectors';
+import { lookupBankGroup, type LoadedCollection, type WebPool } from '@mikrosync/connectors/web';
 import { checkedCode, type ClassifiedCollection } from '@mikrosync/mappers';
 import type { Logger } from '@mikrosync/core';
 

@@ -6,17 +6,8 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { NotReadyError } from '@mikrosync/core';
-import {
-  accountQuery,
-  assignNumberBatch,
-  depotLockQuery,
-  loadInvoice,
-  recordPostedInvoice,
-  removeInvoiceMapping,
-  stockCodesQuery,
-  writeInvoiceBatch,
-  type InvoiceTable,
-} from '@mikrosync/connectors';
+import { accountQuery, assignNumberBatch, depotLockQuery, stockCodesQuery, writeInvoiceBatch } from '@mikrosync/connectors/erp';
+import { loadInvoice, recordPostedInvoice, removeInvoiceMapping, type InvoiceTable } from '@mikrosync/connectors/web';
 import { invoiceKindOf, normalizeInvoice, parseVatTable, planInvoice, vatPointerOf, type InvoiceDoc } from '@mikrosync/mappers';
 import { postDocument, type DocumentFlow } from '../../posting/document.js';
 import { requireAccount, requireDepotOpen, requireStockCodes } from '../../posting/checks.js';

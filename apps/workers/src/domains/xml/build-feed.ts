@@ -4,16 +4,9 @@
  * (plus the next one being read), whatever the number of products.
  */
 import { errorMessage, PermanentError, type ErpFeedProductRow } from '@mikrosync/core';
-import {
-  FeedFileWriter,
-  picturesMirrorExists,
-  readFeedPictures,
-  readStockFeedBounds,
-  readStockFeedPage,
-  upsertXmlurunler,
-  type FeedFile,
-  type UpsertCounts,
-} from '@mikrosync/connectors';
+import { readStockFeedBounds, readStockFeedPage } from '@mikrosync/connectors/erp';
+import { picturesMirrorExists, readFeedPictures, upsertXmlurunler, type UpsertCounts } from '@mikrosync/connectors/web';
+import { FeedFileWriter, type FeedFile } from '@mikrosync/connectors/feed';
 import {
   FEED_FOOTER,
   formatGeneratedAt,

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { PermanentError, says, type TaskResult } from '@mikrosync/core';
-import { FeedPublisher, tryRunLock, type PublishResult } from '@mikrosync/connectors';
+import { FeedPublisher, tryRunLock, type PublishResult } from '@mikrosync/connectors/feed';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../tasks.js';
 import { buildFeed, upsertFailure } from './build-feed.js';
