@@ -7,7 +7,8 @@
  */
 import { CATALOG_SOURCES, latestCursorRow, readOnHandByCodes, readOnHandPage, readPage, type KeysetCursor } from '@mikrosync/connectors/erp';
 import { saveCatalogState, catalogTransaction, writeOnHand, zeroOnHandExcept } from '@mikrosync/connectors/web';
-import { erpTimestampText, mapOnHand, type ErpOnHand } from '@mikrosync/mappers';
+import type { ErpOnHand } from '@mikrosync/core';
+import { erpTimestampText, mapOnHand } from '@mikrosync/mappers';
 import { progress, stopped, type CatalogRun } from './run.js';
 
 const STATE = 'STOK_HAREKETTEN_ELDEKI_MIKTAR_VIEW';

@@ -20,7 +20,8 @@ import {
   withSyncTransaction,
   writeAccounts,
 } from '@mikrosync/connectors/web';
-import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type ErpAccount, type MovementCodeCount } from '@mikrosync/mappers';
+import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type MovementCodeCount } from '@mikrosync/mappers';
+import type { ErpAccount } from '@mikrosync/core';
 import type { TaskProcessor } from '../../tasks.js';
 import { flagArg } from './run.js';
 
