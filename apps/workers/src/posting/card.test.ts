@@ -4,8 +4,8 @@
  * a deletion marks the ledger row deleted.
  */
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '@mikrosync/core';
 import { render, type ErpClient, type ErpTx, type Row, type Statement } from '@mikrosync/connectors/erp';
-import type { WorkerContext } from '../context.js';
 import { upsertCard } from './card.js';
 
 function fakeErp(ledgerRow: Row | undefined) {
@@ -32,7 +32,15 @@ function fakeErp(ledgerRow: Row | undefined) {
   };
   return { erp, texts };
 }
-const ctxOf = (erp: ErpClient) => ({ erp, config: { erp: { userNo: 1, timeZone: 'Europe/Istanbul', lockTimeoutMs: 1000 } } }) as unknown as WorkerContext;
+const config = loadConfig({
+  WEB_DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
+  ERP_DIALECT: 'pg',
+  ERP_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mikro',
+  ERP_USER_NO: '1',
+  ERP_TIMEZONE: 'Europe/Istanbul',
+  ERP_LOCK_TIMEOUT_MS: '1000',
+});
+const ctxOf = (erp: ErpClient) => ({ erp, config });
 const posted = {
   ldg_web_table: 'stoklar', ldg_web_id: 's-1', ldg_doc_kind: 'stock_card', ldg_evrak_tip: 0, ldg_seri: '', ldg_sira: 0, ldg_header_recno: 5,
   ldg_fingerprint: JSON.stringify({ name: 'A' }), ldg_rows: '[]', ldg_version: 1, ldg_status: 'posted', ldg_created_at: '2025-11-12 10:00:00.000',
