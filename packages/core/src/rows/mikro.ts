@@ -39,6 +39,3 @@ export const MIKRO_TABLE_INFO = {
   SAYIM_SONUCLARI: info('sym', 28),
   STOK_REYONLARI: info('ryn', 27),
 } as const satisfies Record<string, MikroTableInfo>;
-
-/** A Mikro table we write rows into. */
-export type MikroWrittenTable = keyof typeof MIKRO_TABLE_INFO;

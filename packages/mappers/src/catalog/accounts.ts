@@ -4,6 +4,8 @@
 import { keepLast, mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { cut, erpTimestampOrNull, int, text, trimmed } from './values.js';
 import type { ErpAccount, ErpCashBox, ErpBank, ErpDepot } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpAccount, ErpCashBox, ErpBank, ErpDepot } from '@mikrosync/core';
 
 export type WebAccount = {

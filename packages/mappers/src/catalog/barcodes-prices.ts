@@ -4,6 +4,8 @@
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampOrNull, flag, int, num, text, trimmed } from './values.js';
 import type { ErpBarcode, ErpPriceList, ErpPrice } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpBarcode, ErpPriceList, ErpPrice } from '@mikrosync/core';
 
 export type WebBarcode = {

@@ -6,6 +6,8 @@
 import { keepLast, type Rejected } from './batch.js';
 import { trimmed } from './values.js';
 import type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
 
 export type WebCategory = {

@@ -5,6 +5,8 @@ import { vatRateOf, type VatTable } from '../mikro/vat.js';
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampText, int, intDateOrNull, num, orNull, roundHalfAway, text, trimmed } from './values.js';
 import type { ErpAccountMovement, ErpStockMovement } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpAccountMovement, ErpStockMovement } from '@mikrosync/core';
 
 const ISKONTO = [1, 2, 3, 4, 5, 6] as const;

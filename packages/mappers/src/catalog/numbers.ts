@@ -4,6 +4,8 @@
  */
 import { int, trimmed } from './values.js';
 import type { NumberSource } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { NumberSource } from '@mikrosync/core';
 
 export const MARKETPLACES = ['trendyol', 'hepsiburada', 'n11', 'ciceksepeti', 'pazarama', 'idefix', 'eptt'] as const;

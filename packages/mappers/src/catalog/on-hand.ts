@@ -4,6 +4,8 @@
  */
 import { num, roundHalfAway, trimmed } from './values.js';
 import type { ErpOnHand } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpOnHand } from '@mikrosync/core';
 
 export type WebOnHand = { stok_kodu: string; eldeki_miktar: number; sth_eldeki_miktar: number };

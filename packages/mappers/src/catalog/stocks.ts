@@ -5,6 +5,8 @@
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampOrNull, flag, leadingInt, num, text, trimmed, turkishUpper } from './values.js';
 import type { ErpStock } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { ErpStock } from '@mikrosync/core';
 
 export type WebStock = {

@@ -6,6 +6,7 @@ import { mikroDate, PermanentError, says, type RecordRef, type WebCollection } f
 import { checkedCode, noteCut } from '../mikro/rows.js';
 import { COLLECTION_KINDS, PAYMENT_KINDS, type KindInfo } from './kinds.js';
 
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { WebCollection } from '@mikrosync/core';
 
 export interface ClassifiedCollection {

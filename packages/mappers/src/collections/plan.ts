@@ -6,6 +6,8 @@
 import { mikroDateInt, type CollectionPlan, type Updates } from '@mikrosync/core';
 import { cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { ClassifiedCollection, WebCollection } from './classify.js';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { Updates, CollectionPlan } from '@mikrosync/core';
 
 /** What the worker resolved from the web and the ERP before building rows. */

@@ -7,6 +7,8 @@ import { cut, mikroRow, type Stamp } from '../mikro/rows.js';
 import type { InvoiceDoc } from './types.js';
 import { invoiceKindOf } from './kinds.js';
 import type { InvoicePlan } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { InvoicePlan } from '@mikrosync/core';
 
 export interface InvoiceRefs {

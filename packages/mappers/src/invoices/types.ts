@@ -1,6 +1,7 @@
 /** The normalized shape of a web invoice (sale, return, purchase) before it becomes Mikro rows. */
 import type { RecordRef } from '@mikrosync/core';
 
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { InvoiceSource, WebInvoice, WebInvoiceLine } from '@mikrosync/core';
 
 export type Closing = 'open' | 'cash' | 'bank';

@@ -5,4 +5,6 @@ export interface MikroColumn {
   readonly length?: number;
 }
 
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
 export type { MikroRow } from '@mikrosync/core';
+

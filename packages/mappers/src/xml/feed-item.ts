@@ -6,12 +6,10 @@
  * Deliberate fixes of the original (issue 7): numbers are rounded to a fixed number of decimals
  * (no `3290.000000000001`), and each picture is listed once, in first-seen order.
  */
-import { PermanentError, says } from '@mikrosync/core';
-import type { ErpFeedProductRow } from '@mikrosync/core';
-import type { XmlurunlerRow } from '@mikrosync/core';
-export type { XmlurunlerRow } from '@mikrosync/core';
+import { PermanentError, says, type ErpFeedProductRow, type XmlurunlerRow } from '@mikrosync/core';
 
-export type { ErpFeedProductRow } from '@mikrosync/core';
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpFeedProductRow, XmlurunlerRow } from '@mikrosync/core';
 
 /** One picture row of the Entegra mirror, in the order of the read (sort_order, then id). */
 export interface FeedPictureRow {
