@@ -4,13 +4,18 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-const alias = {
-  '@mikrosync/core': path.join(root, 'packages/core/src/index.ts'),
-  '@mikrosync/mappers': path.join(root, 'packages/mappers/src/index.ts'),
-  '@mikrosync/connectors': path.join(root, 'packages/connectors/src/index.ts'),
-  '@mikrosync/workers': path.join(root, 'apps/workers/src/index.ts'),
-  '@mikrosync/producer': path.join(root, 'apps/producer/src/index.ts'),
-};
+const alias = [
+  // The connectors' per-system subpaths (`@mikrosync/connectors/erp`) first: a package name below
+  // would otherwise match them as a prefix.
+  { find: /^@mikrosync\/connectors\/(erp|web|queue|feed|bitrix|entegra|dev)$/, replacement: path.join(root, 'packages/connectors/src/$1/index.ts') },
+  ...Object.entries({
+    '@mikrosync/core': path.join(root, 'packages/core/src/index.ts'),
+    '@mikrosync/mappers': path.join(root, 'packages/mappers/src/index.ts'),
+    '@mikrosync/connectors': path.join(root, 'packages/connectors/src/index.ts'),
+    '@mikrosync/workers': path.join(root, 'apps/workers/src/index.ts'),
+    '@mikrosync/producer': path.join(root, 'apps/producer/src/index.ts'),
+  }).map(([find, replacement]) => ({ find, replacement })),
+];
 
 /**
  * Files named *-long.test.ts (a 10-minute outage) start first among the integration files, so they

@@ -4,7 +4,8 @@
  */
 import { userInfo } from 'node:os';
 import { recordJobSchema, tablesOfJob, type Logger } from '@mikrosync/core';
-import { recordAudit, reopenFailed, type DeadLetterQueue, type WebPool } from '@mikrosync/connectors';
+import { recordAudit, reopenFailed, type WebPool } from '@mikrosync/connectors/web';
+import type { DeadLetterQueue } from '@mikrosync/connectors/queue';
 
 /** Who started an operator action: the page's login, or `cli:<os user>`. */
 export interface Operator {

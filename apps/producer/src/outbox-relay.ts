@@ -5,16 +5,8 @@
  */
 import type { Logger, Config } from '@mikrosync/core';
 import { queueForDomain, recordJobId, sourceFor, type RecordJob } from '@mikrosync/core';
-import {
-  findOutboxToEnqueue,
-  loadOutboxRows,
-  markEnqueued,
-  OutboxListener,
-  settleOutbox,
-  type OutboxRow,
-  type QueueRegistry,
-  type WebPool,
-} from '@mikrosync/connectors';
+import { findOutboxToEnqueue, loadOutboxRows, markEnqueued, OutboxListener, settleOutbox, type OutboxRow, type WebPool } from '@mikrosync/connectors/web';
+import type { QueueRegistry } from '@mikrosync/connectors/queue';
 
 const SWEEP_BATCH = 500;
 

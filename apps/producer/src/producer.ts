@@ -1,7 +1,9 @@
 /** The producer process: outbox relay, schedules and the HTTP server. */
 import type { Server } from 'node:http';
 import { DEAD_LETTER_QUEUE, DOMAINS, HOUSEKEEPING_QUEUE, queueForDomain, type Config, type Logger } from '@mikrosync/core';
-import { createErpClient, createRedis, createWebPool, QueueRegistry, type ErpClient, type WebPool } from '@mikrosync/connectors';
+import { createErpClient, type ErpClient } from '@mikrosync/connectors/erp';
+import { createWebPool, type WebPool } from '@mikrosync/connectors/web';
+import { createRedis, QueueRegistry } from '@mikrosync/connectors/queue';
 import { OutboxRelay } from './outbox-relay.js';
 import { applySchedules } from './schedules.js';
 import { startHttpServer } from './http/server.js';

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { config as loadDotenv } from 'dotenv';
 import { ConfigError, createLogger, loadConfig, scrubSecrets, type Config, type Logger } from '@mikrosync/core';
-import { RedisUnreachableError } from '@mikrosync/connectors';
+import { RedisUnreachableError } from '@mikrosync/connectors/queue';
 import { startupConfigProblems } from '@mikrosync/workers';
 
 /**

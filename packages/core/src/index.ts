@@ -7,3 +7,4 @@ export * from './time.js';
 export * from './faults.js';
 export * from './redis-config.js';
 export * from './messages/index.js';
+export * from './rows/index.js';

@@ -3,7 +3,9 @@
  * Every conversion between the two goes through these helpers so a document made at 23:30 in
  * Istanbul never lands on the neighbouring day (spec rule 12, trap 43).
  */
-export const MIKRO_EMPTY_DATE = '18991230';
+import { MIKRO_EMPTY_DATE } from './rows/mikro.js';
+
+export { MIKRO_EMPTY_DATE };
 
 export interface LocalParts {
   year: string;

@@ -5,7 +5,9 @@
  * Only one producer of the fleet evaluates at a time (a lease in Redis).
  */
 import type { Config, Domain, Logger } from '@mikrosync/core';
-import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency, type ErpClient, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import type { ErpClient } from '@mikrosync/connectors/erp';
+import type { WebPool } from '@mikrosync/connectors/web';
+import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel, AlertMessage } from './channels.js';
 import { describeOutage } from '../status/outages.js';

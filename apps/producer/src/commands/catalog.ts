@@ -3,7 +3,7 @@
  * log and the AFTER DELETE triggers in the Mikro database (spec 2.12) — an explicit step for the
  * DBA, because it adds triggers to Mikro's own tables; `--remove-delete-triggers` takes them out.
  */
-import { createErpClient, DELETE_TRIGGER_COLUMNS, setupDeleteLog } from '@mikrosync/connectors';
+import { createErpClient, DELETE_TRIGGER_COLUMNS, setupDeleteLog } from '@mikrosync/connectors/erp';
 import { boot } from '../runtime-config.js';
 import { runSetupErp } from './ops.js';
 

@@ -2,7 +2,9 @@
  * `mikrosync dev-setup`: creates the local databases, the web app's own tables and the Mikro
  * stand-in (PostgreSQL), migrates, and with --demo loads demo data. Development only.
  */
-import { createErpClient, DEV_SQL, ensureDatabase, migrateWeb, runSqlFile, setupErpOwnTables } from '@mikrosync/connectors';
+import { createErpClient, setupErpOwnTables } from '@mikrosync/connectors/erp';
+import { migrateWeb } from '@mikrosync/connectors/web';
+import { DEV_SQL, ensureDatabase, runSqlFile } from '@mikrosync/connectors/dev';
 import { boot } from '../runtime-config.js';
 
 export async function runDevSetup(opts: { demo?: boolean; fresh?: boolean }): Promise<void> {

@@ -1,5 +1,6 @@
 /** `mikrosync dlq list|show|requeue|discard|purge`. */
-import { connectRedisForCommand, createWebPool, DeadLetterQueue, prefixHasKeys, QueueRegistry } from '@mikrosync/connectors';
+import { createWebPool } from '@mikrosync/connectors/web';
+import { connectRedisForCommand, DeadLetterQueue, prefixHasKeys, QueueRegistry } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
 import type { Logger } from '@mikrosync/core';
 import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } from '../dlq-actions.js';

@@ -4,7 +4,7 @@
  * the compose healthcheck of a worker service. Never waits for Redis longer than a few seconds.
  */
 import { hostname } from 'node:os';
-import { createRedis, liveWorkers, type LiveWorker } from '@mikrosync/connectors';
+import { createRedis, liveWorkers, type LiveWorker } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
 
 const REDIS_WAIT_MS = 5000;

@@ -1,20 +1,8 @@
 /** Set-up and inspection commands: migrate, setup-triggers, setup-erp, status, test-connection. */
 import { DEAD_LETTER_QUEUE, scrubSecrets, type Config } from '@mikrosync/core';
-import {
-  attachCaptureTriggers,
-  checkWebDatabase,
-  connectRedisForCommand,
-  createErpClient,
-  createWebPool,
-  erpAccessProblems,
-  migrateWeb,
-  outboxCounts,
-  prefixHasKeys,
-  QueueRegistry,
-  redisAddress,
-  redisServerInfo,
-  setupErpOwnTables,
-} from '@mikrosync/connectors';
+import { createErpClient, erpAccessProblems, setupErpOwnTables } from '@mikrosync/connectors/erp';
+import { attachCaptureTriggers, checkWebDatabase, createWebPool, migrateWeb, outboxCounts } from '@mikrosync/connectors/web';
+import { connectRedisForCommand, prefixHasKeys, QueueRegistry, redisAddress, redisServerInfo } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
 import { ALL_QUEUES } from '../producer.js';
 

@@ -1,7 +1,8 @@
 /** Long-running commands: start (everything), producer, worker; and a one-off sweep. */
 import { DOMAINS, type Domain } from '@mikrosync/core';
 import { createWorkerContext, implementedDomains, startWorkers } from '@mikrosync/workers';
-import { connectRedisForCommand, outboxCounts } from '@mikrosync/connectors';
+import { outboxCounts } from '@mikrosync/connectors/web';
+import { connectRedisForCommand } from '@mikrosync/connectors/queue';
 import { SingleBar, Presets } from 'cli-progress';
 import { boot } from '../runtime-config.js';
 import { onShutdown } from '../shutdown.js';

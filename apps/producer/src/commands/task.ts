@@ -5,7 +5,7 @@
 import { QueueEvents } from 'bullmq';
 import { MultiBar, Presets, type SingleBar } from 'cli-progress';
 import { DOMAIN_MANIFESTS, DOMAINS, manifestOf, queueForDomain, type Domain, type TaskProgress, type TaskResult } from '@mikrosync/core';
-import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors';
+import { connectRedisForCommand, QueueRegistry } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
 import { enqueueTask } from '../run-task.js';
 
@@ -21,6 +21,11 @@ export function parseArgs(pairs: string[]): Record<string, unknown> {
 
 /** Seconds a --wait run gives a worker to show up before it says that none is consuming the queue. */
 const NO_WORKER_GRACE_MS = 5000;
+
+/** A progress report of a task job (the worker reports TaskProgress objects; BullMQ types it loosely). */
+function isTaskProgress(data: unknown): data is TaskProgress {
+  return typeof data === 'object' && data !== null && 'step' in data && typeof data.step === 'string' && 'done' in data && typeof data.done === 'number';
+}
 
 /** Why `run <domain> <task>` cannot work, checked here instead of producing a dead letter and an alert. */
 export function unknownTaskReason(domain: string, task: string): string | undefined {
@@ -63,8 +68,8 @@ export async function runTask(domain: string, task: string, opts: RunOptions): P
     const result = new Promise<TaskResult>((resolve, reject) => {
       timer = setTimeout(() => reject(new Error(`still running after ${timeoutSeconds} s (is a ${domain} worker running?)`)), timeoutSeconds * 1000);
       events.on('progress', ({ jobId: id, data }) => {
-        if (id !== jobId || typeof data !== 'object' || data === null) return;
-        const p = data as unknown as TaskProgress;
+        if (id !== jobId || !isTaskProgress(data)) return;
+        const p = data;
         let bar = byStep.get(p.step);
         if (!bar) {
           bar = bars.create(p.total ?? p.done, p.done, { step: p.step.padEnd(28) });

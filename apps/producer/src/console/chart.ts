@@ -3,7 +3,7 @@
  * another host): documents posted, dead letters, or lag per hour, from the workers' hourly rollups.
  */
 import { formatClock, t, type Lang } from '@mikrosync/core';
-import type { HourBucket } from '@mikrosync/connectors';
+import type { HourBucket } from '@mikrosync/connectors/queue';
 
 export type ChartMetric = 'posted' | 'dead' | 'lag';
 export const CHART_METRICS: readonly ChartMetric[] = ['posted', 'dead', 'lag'];

@@ -4,7 +4,8 @@
  * missing mapping, what the page can fix in place; audit entries with translated actions and targets.
  */
 import { DOMAINS, formatClock, formatDuration, isMessageKey, queueForDomain, t, type Config, type Domain, type Lang, type MessageKey } from '@mikrosync/core';
-import { describeRecords, mappingWebLabel, readHourly, type AuditRow, type DeadLetterEntry, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import { describeRecords, mappingWebLabel, type AuditRow, type WebPool } from '@mikrosync/connectors/web';
+import { readHourly, type DeadLetterEntry, type QueueRegistry } from '@mikrosync/connectors/queue';
 import { cronIntervalSeconds } from '../status/flows.js';
 import type { FleetStatus, FlowStatus } from '../status/status-service.js';
 import { flowLabel, reasonOf, recordOfDeadLetterId, recordView, type RecordView } from './views.js';

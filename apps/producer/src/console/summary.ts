@@ -5,7 +5,7 @@
  */
 import nodemailer from 'nodemailer';
 import { formatClock, formatDate, queueForDomain, t, type Config, type Lang, type Logger } from '@mikrosync/core';
-import { readHourly, type QueueRegistry } from '@mikrosync/connectors';
+import { readHourly, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
 import { escapeXml } from './chart.js';
 import { deadLetterViews, type ConsoleDeps } from './status-view.js';

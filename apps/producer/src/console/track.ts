@@ -5,18 +5,9 @@
  * that apply.
  */
 import { formatClock, queueForDomain, recordJobId, sourceFor, t, tablesOfJob, type Lang } from '@mikrosync/core';
-import {
-  DeadLetterQueue,
-  deadLetterIdOf,
-  findLedger,
-  ledgerRecordsByNumber,
-  outboxEventsOf,
-  readOutages,
-  searchRecords,
-  DOMAIN_DEPENDENCIES,
-  type ErpClient,
-  type RecordFacts,
-} from '@mikrosync/connectors';
+import { findLedger, ledgerRecordsByNumber, type ErpClient } from '@mikrosync/connectors/erp';
+import { outboxEventsOf, searchRecords, type RecordFacts } from '@mikrosync/connectors/web';
+import { DeadLetterQueue, deadLetterIdOf, readOutages, DOMAIN_DEPENDENCIES } from '@mikrosync/connectors/queue';
 import { deadLetterViews, type ConsoleDeps, type DeadLetterView } from './status-view.js';
 import { flowLabel, recordView, tableLabel } from './views.js';
 

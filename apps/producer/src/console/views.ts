@@ -4,7 +4,7 @@
  * reason and fix from its message key (the English reason when it has none).
  */
 import { formatAmount, formatDate, isMessageKey, manifestOf, render, renderFix, t, type DeadLetter, type Domain, type Lang, type MappingKind, type MessageKey } from '@mikrosync/core';
-import type { RecordFacts } from '@mikrosync/connectors';
+import type { RecordFacts } from '@mikrosync/connectors/web';
 
 /** A domain as the console shows it (a "flow"), from its manifest. */
 export function flowLabel(flow: Domain, lang: Lang): string {

@@ -5,14 +5,16 @@
  */
 import express, { type Router } from 'express';
 import { MAPPING_KINDS, DOMAINS, queueForDomain, t, type Domain, type MappingKind } from '@mikrosync/core';
-import { DeadLetterQueue, mappingCandidates, mappingWebLabel, readHourly, recordAudit, writeMapping, type ErpClient } from '@mikrosync/connectors';
+import type { ErpClient } from '@mikrosync/connectors/erp';
+import { mappingCandidates, mappingWebLabel, recordAudit, writeMapping } from '@mikrosync/connectors/web';
+import { DeadLetterQueue, readHourly } from '@mikrosync/connectors/queue';
 import { requeueDeadLetter } from '../dlq-actions.js';
 import { CHART_METRICS, renderChart, type ChartMetric } from '../console/chart.js';
 import { summaryData, summaryHtml } from '../console/summary.js';
 import { track } from '../console/track.js';
 import { recordOfDeadLetterId, recordView } from '../console/views.js';
 import { answer, operatorOf, pageLang, readers, writeGuard, type OpsDeps } from './ops-routes.js';
-import { describeRecords } from '@mikrosync/connectors';
+import { describeRecords } from '@mikrosync/connectors/web';
 
 const kindOf = (v: unknown): MappingKind | undefined => ((MAPPING_KINDS as readonly string[]).includes(String(v)) ? (v as MappingKind) : undefined);
 

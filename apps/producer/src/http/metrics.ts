@@ -4,7 +4,8 @@
  */
 import { Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { DEAD_LETTER_QUEUE } from '@mikrosync/core';
-import { outboxCounts, readJobDurations, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import { outboxCounts, type WebPool } from '@mikrosync/connectors/web';
+import { readJobDurations, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
 
 const STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized'] as const;

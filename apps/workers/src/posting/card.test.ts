@@ -4,8 +4,8 @@
  * a deletion marks the ledger row deleted.
  */
 import { describe, expect, it } from 'vitest';
-import { render, type ErpClient, type ErpTx, type Row, type Statement } from '@mikrosync/connectors';
-import type { WorkerContext } from '../context.js';
+import { loadConfig } from '@mikrosync/core';
+import { render, type ErpClient, type ErpTx, type Row, type Statement } from '@mikrosync/connectors/erp';
 import { upsertCard } from './card.js';
 
 function fakeErp(ledgerRow: Row | undefined) {
@@ -20,10 +20,27 @@ function fakeErp(ledgerRow: Row | undefined) {
       return [] as T[];
     },
   };
-  const erp = { dialect: 'mssql', transaction: <T>(fn: (t: ErpTx) => Promise<T>) => fn(tx) } as unknown as ErpClient;
+  const unused = (what: string) => () => Promise.reject(new Error(`the card kernel does not call ${what}`));
+  const erp: ErpClient = {
+    ...tx,
+    transaction: (fn) => fn(tx),
+    readBatch: unused('readBatch'),
+    writeBatch: unused('writeBatch'),
+    executeScript: unused('executeScript'),
+    ping: unused('ping'),
+    close: unused('close'),
+  };
   return { erp, texts };
 }
-const ctxOf = (erp: ErpClient) => ({ erp, config: { erp: { userNo: 1, timeZone: 'Europe/Istanbul', lockTimeoutMs: 1000 } } }) as unknown as WorkerContext;
+const config = loadConfig({
+  WEB_DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
+  ERP_DIALECT: 'pg',
+  ERP_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mikro',
+  ERP_USER_NO: '1',
+  ERP_TIMEZONE: 'Europe/Istanbul',
+  ERP_LOCK_TIMEOUT_MS: '1000',
+});
+const ctxOf = (erp: ErpClient) => ({ erp, config });
 const posted = {
   ldg_web_table: 'stoklar', ldg_web_id: 's-1', ldg_doc_kind: 'stock_card', ldg_evrak_tip: 0, ldg_seri: '', ldg_sira: 0, ldg_header_recno: 5,
   ldg_fingerprint: JSON.stringify({ name: 'A' }), ldg_rows: '[]', ldg_version: 1, ldg_status: 'posted', ldg_created_at: '2025-11-12 10:00:00.000',

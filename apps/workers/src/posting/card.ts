@@ -10,14 +10,13 @@ import {
   findStockCard,
   insertLedger,
   lockMasterKey,
-  stockCardPending,
   updateLedger,
   type ErpTx,
   type LedgerEntry,
   type LedgerRow,
   type Row,
-  type WebPool,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
+import { stockCardPending, type WebPool } from '@mikrosync/connectors/web';
 import { sameValue, type FieldValue } from '@mikrosync/mappers';
 import type { WorkerContext } from '../context.js';
 import { stampOf } from './checks.js';
@@ -101,7 +100,7 @@ export interface CardLedgerWriter {
  * point, as for documents.
  */
 export async function upsertCard<T>(
-  ctx: WorkerContext,
+  ctx: Pick<WorkerContext, 'erp' | 'config'>,
   spec: { table: string; id: string; locks: { kind: string; key: string }[] },
   write: (tx: ErpTx, ledger: LedgerEntry | undefined, ledgerWriter: CardLedgerWriter) => Promise<T>,
 ): Promise<T> {
@@ -120,6 +119,6 @@ export async function upsertCard<T>(
 }
 
 /** A card's ledger read outside the transaction (a deletion needs it to know the key it locks). */
-export function cardLedger(ctx: WorkerContext, table: string, id: string): Promise<LedgerEntry | undefined> {
+export function cardLedger(ctx: Pick<WorkerContext, 'erp'>, table: string, id: string): Promise<LedgerEntry | undefined> {
   return findLedger(ctx.erp, table, id);
 }

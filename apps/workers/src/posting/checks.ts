@@ -5,7 +5,7 @@
  */
 import { MIKRO_EMPTY_DATE, mikroDateFromDb, mikroTimestamp, PermanentError, says, type Config, type RecordRef } from '@mikrosync/core';
 
-export { describeLedger } from '@mikrosync/connectors';
+export { describeLedger } from '@mikrosync/connectors/erp';
 
 /** The user and time Mikro's own columns (*_create_*, *_lastup_*) get, in the shop's time zone. */
 export function stampOf(config: Config): { userNo: number; now: string } {

@@ -3,10 +3,9 @@
  * it does with what they return, for each path of the exactly-once protocol.
  */
 import { describe, expect, it } from 'vitest';
-import { ConflictError, type RecordJob } from '@mikrosync/core';
-import { ident, mssqlRequests, render, sql, type ErpClient, type Row, type Statement, type WriteBatch } from '@mikrosync/connectors';
-import type { WorkerContext } from '../context.js';
-import { postDocument, type DocumentFlow, type Loaded, type PostedDocument } from './document.js';
+import { ConflictError, createLogger, loadConfig, type RecordJob } from '@mikrosync/core';
+import { ident, mssqlRequests, render, sql, type ErpClient, type Row, type Statement, type WriteBatch } from '@mikrosync/connectors/erp';
+import { postDocument, type DocumentFlow, type Loaded, type PostedDocument, type PostingContext } from './document.js';
 
 interface Doc {
   print: string;
@@ -34,8 +33,14 @@ const LEDGER = {
 function fakeErp(reads: Row[][][], writeFailures: Error[] = []) {
   const batches: string[] = [];
   const readTexts: string[][] = [];
-  const erp = {
+  const unused = (what: string) => () => Promise.reject(new Error(`the posting kernel does not call ${what}`));
+  const erp: ErpClient = {
     dialect: 'mssql',
+    query: unused('query'),
+    transaction: unused('transaction'),
+    executeScript: unused('executeScript'),
+    ping: unused('ping'),
+    close: unused('close'),
     async readBatch(stmts: Statement[]) {
       readTexts.push(stmts.map((s) => render(s, 'mssql').text));
       return reads.shift() ?? stmts.map(() => []);
@@ -46,14 +51,14 @@ function fakeErp(reads: Row[][][], writeFailures: Error[] = []) {
       if (failure) throw failure;
       return [{ h: 20, n: 8, rows: JSON.stringify([{ table: 'CARI_HESAP_HAREKETLERI', recno: 20, stamp: '2025-11-12 11:00:00.000' }]) }];
     },
-  } as unknown as ErpClient;
+  };
   return { erp, batches, readTexts };
 }
 
 function fakeFlow(loaded: Loaded<Doc>, onEdit: 'repost' | 'conflict' = 'repost') {
   const recorded: PostedDocument[] = [];
   const removed: string[] = [];
-  const flow: DocumentFlow<Doc, { ok: true }> = {
+  const flow: DocumentFlow<Doc, { ok: true }, PostingContext> = {
     table: 'docs',
     noun: 'test document',
     load: async () => loaded,
@@ -79,8 +84,14 @@ function recordedPush(list: PostedDocument[], p: PostedDocument): void {
 }
 
 const job: RecordJob = { kind: 'record', table: 'docs', recordId: 'd-1' } as RecordJob;
-const silent = { info: () => undefined, warn: () => undefined, error: () => undefined, debug: () => undefined };
-const ctxOf = (erp: ErpClient) => ({ erp, config: { erp: { userNo: 1, timeZone: 'Europe/Istanbul' } }, log: silent }) as unknown as WorkerContext;
+const config = loadConfig({
+  WEB_DATABASE_URL: 'postgres://app@127.0.0.1:5432/app',
+  ERP_DIALECT: 'pg',
+  ERP_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mikro',
+  ERP_USER_NO: '1',
+  ERP_TIMEZONE: 'Europe/Istanbul',
+});
+const ctxOf = (erp: ErpClient): PostingContext => ({ erp, config, log: createLogger({ level: 'silent' }) });
 
 describe('postDocument', () => {
   it('a document deleted on the web before posting: one read, nothing written', async () => {

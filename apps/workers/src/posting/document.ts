@@ -41,7 +41,7 @@ import {
   type NumberRange,
   type Row,
   type Statement,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
 import type { WorkerContext } from '../context.js';
 import { stampOf } from './checks.js';
 
@@ -69,22 +69,25 @@ export interface Written {
 /** What the web side is rebuilt from: the ledger, or what the write batch returned. */
 export type PostedDocument = Pick<LedgerEntry, 'series' | 'number' | 'headerRecno' | 'evrakTip' | 'rows' | 'docKind'>;
 
-export interface DocumentFlow<Doc, Refs> {
+/** What the kernel itself uses of the worker context (a flow's own methods may use more: Ctx). */
+export type PostingContext = Pick<WorkerContext, 'erp' | 'config' | 'log'>;
+
+export interface DocumentFlow<Doc, Refs, Ctx extends PostingContext = WorkerContext> {
   table: string;
   /** The document's name in log lines ("invoice"). */
   noun: string;
-  load(ctx: WorkerContext, id: string): Promise<Loaded<Doc>>;
+  load(ctx: Ctx, id: string): Promise<Loaded<Doc>>;
   fingerprint(doc: Doc): string;
   series(doc: Doc): string;
-  onEdit(ctx: WorkerContext): 'repost' | 'conflict';
+  onEdit(ctx: Ctx): 'repost' | 'conflict';
   /** The refusal of an edit under 'conflict', when the flow words it its own way. */
   editRefused?(posted: LedgerEntry): Error;
   /** A document deleted on the web after posting: its rows are deleted, or this is the refusal. */
   onWebDelete: 'delete-rows' | ((posted: LedgerEntry) => Error);
   /** The reads the checks need, sent in the read batch after the ledger's. */
-  reads(doc: Doc, ctx: WorkerContext): Statement[];
+  reads(doc: Doc, ctx: Ctx): Statement[];
   /** Judges the reads (throws PermanentError); what the plan needs from Mikro. */
-  check(doc: Doc, results: Row[][], ctx: WorkerContext): Refs | Promise<Refs>;
+  check(doc: Doc, results: Row[][], ctx: Ctx): Refs | Promise<Refs>;
   /** How messages name a posted document, when not by series, number and header record number. */
   describe?(posted: PostedDocument): string;
   /** Adds the document's rows to the batch; the header's record number goes into `header`. */
@@ -95,10 +98,10 @@ export interface DocumentFlow<Doc, Refs> {
     numbered: { series: string; number: number },
     vars: { header: BatchVariable; number: BatchVariable },
     now: { userNo: number; now: string },
-    ctx: WorkerContext,
+    ctx: Ctx,
   ): Written;
-  recordPosted(ctx: WorkerContext, id: string, posted: PostedDocument): Promise<void>;
-  removePosted(ctx: WorkerContext, id: string): Promise<void>;
+  recordPosted(ctx: Ctx, id: string, posted: PostedDocument): Promise<void>;
+  removePosted(ctx: Ctx, id: string): Promise<void>;
 }
 
 /** A second worker changed the ledger between our read batch and our write batch. */
@@ -109,8 +112,8 @@ function lostRace(err: unknown): boolean {
   return err instanceof Error && err.message.includes('UQ_MIKROSYNC_LEDGER_WEB');
 }
 
-export function postDocument<Doc, Refs>(flow: DocumentFlow<Doc, Refs>) {
-  return async function post(job: RecordJob, ctx: WorkerContext): Promise<string> {
+export function postDocument<Doc, Refs, Ctx extends PostingContext = WorkerContext>(flow: DocumentFlow<Doc, Refs, Ctx>) {
+  return async function post(job: RecordJob, ctx: Ctx): Promise<string> {
     // A worker that lost the race to another one starts over: it then finds that one's ledger.
     for (let attempt = 1; ; attempt++) {
       try {
@@ -123,9 +126,9 @@ export function postDocument<Doc, Refs>(flow: DocumentFlow<Doc, Refs>) {
 }
 
 /** Runs the batch; a row Mikro changed since posting becomes the operator's ConflictError. */
-async function runBatch<Doc, Refs>(
-  flow: DocumentFlow<Doc, Refs>,
-  ctx: WorkerContext,
+async function runBatch<Doc, Refs, Ctx extends PostingContext>(
+  flow: DocumentFlow<Doc, Refs, Ctx>,
+  ctx: Ctx,
   batch: WriteBatch,
   posted: LedgerEntry,
   what: string,
@@ -141,7 +144,7 @@ async function runBatch<Doc, Refs>(
 }
 
 /** A person's correction in Mikro wins: any row we posted that changed since is a conflict. */
-async function refuseIfChangedInMikro<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
+async function refuseIfChangedInMikro<Doc, Refs, Ctx extends PostingContext>(flow: DocumentFlow<Doc, Refs, Ctx>, ctx: Ctx, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
   const describe = flow.describe ?? describeLedger;
   const changed = await changedRows(ctx.erp, posted.rows);
   if (changed.length === 0) return;
@@ -153,11 +156,11 @@ async function refuseIfChangedInMikro<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, 
 }
 
 /** Ledgers written before the write batch hold driver-formatted stamps, checked here (rare path). */
-async function refuseIfOldRowsChanged<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, ctx: WorkerContext, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
+async function refuseIfOldRowsChanged<Doc, Refs, Ctx extends PostingContext>(flow: DocumentFlow<Doc, Refs, Ctx>, ctx: Ctx, posted: LedgerEntry, what: string, outcome: string, detail: { record: RecordRef; fix: string }): Promise<void> {
   if (posted.rows.some((r) => r.stamp === undefined)) await refuseIfChangedInMikro(flow, ctx, posted, what, outcome, detail);
 }
 
-async function postOnce<Doc, Refs>(flow: DocumentFlow<Doc, Refs>, job: RecordJob, ctx: WorkerContext): Promise<string> {
+async function postOnce<Doc, Refs, Ctx extends PostingContext>(flow: DocumentFlow<Doc, Refs, Ctx>, job: RecordJob, ctx: Ctx): Promise<string> {
   const { config, log } = ctx;
   const table = flow.table;
   const id = job.recordId;

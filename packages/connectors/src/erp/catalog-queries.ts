@@ -2,6 +2,7 @@
  * Smaller ERP reads of the catalog domain: stock on hand (spec 2.11), cash/bank codes (2.9),
  * document number maxima (2.13), and what the repairs need (4.5, 4.6).
  */
+import type { NumberSource } from '@mikrosync/core';
 import type { ErpTx, Row } from './client.js';
 import { chunks, inList } from './catalog-read.js';
 import { dialectPart, ident, join, sql, type Statement } from './sql.js';
@@ -40,14 +41,6 @@ export async function readCashAndBankCodes(erp: ErpTx): Promise<Set<string>> {
   return new Set(rows.map((r) => String(r.code ?? '').trim()).filter(Boolean));
 }
 
-/** What a document number setting follows in the ERP (mirrors the mappers' NumberSource). */
-export type ErpNumberSource =
-  | { kind: 'cha-sth'; chaType: number; sthType: number; series: string }
-  | { kind: 'cha'; chaType: number; series: string }
-  | { kind: 'return'; series: string }
-  | { kind: 'count' }
-  | { kind: 'marketplace'; series: string; accountCode: string };
-
 const maxOf = (expr: Statement, table: string, cond: Statement) =>
   sql`(SELECT COALESCE(MAX(${expr}), 0) FROM ${ident(table)} WHERE ${cond})`;
 
@@ -55,7 +48,7 @@ const maxOf = (expr: Statement, table: string, cond: Statement) =>
 const startsWith = (code: string) => `${code.replace(/[\\%_[]/g, (c) => `\\${c}`)}%`;
 
 /** The highest document number of a source (0 when there is none). */
-export async function readNumberMaximum(erp: ErpTx, s: ErpNumberSource): Promise<number> {
+export async function readNumberMaximum(erp: ErpTx, s: NumberSource): Promise<number> {
   const chaSira = sql`${ident('cha_evrakno_sira')}`;
   const sthSira = sql`${ident('sth_evrakno_sira')}`;
   const chaSeri = sql`${ident('cha_evrakno_seri')} = ${'series' in s ? s.series : ''}`;

@@ -6,16 +6,29 @@
 import type { ErpTx, Row } from './client.js';
 import { dialectPart, ident, join, rawSql, sql, type Statement } from './sql.js';
 
-export interface ErpSource {
+/** A column of the row type a source reads. */
+export type ColumnOf<R> = keyof R & string;
+
+/**
+ * A Mikro table as one read sees it: every column named is a field of `R`, the row type the read
+ * returns, so a source and the mapper of its rows cannot drift apart.
+ */
+export interface ErpSource<R = Row> {
   table: string;
-  columns: readonly string[];
+  columns: readonly ColumnOf<R>[];
   /** `<prefix>_lastup_date`; undefined for tables without one (read by key only). */
-  lastup?: string;
+  lastup?: ColumnOf<R>;
   /** Tie-breaker and key: `<prefix>_RECno`, or the code where the table has no RECno. */
-  key: string;
+  key: ColumnOf<R>;
   /** Extra condition every read of the source carries (e.g. depot 0 / plan 0 prices). */
   filter?: () => Statement;
 }
+
+/**
+ * Any source, whatever its row type, for code that reads only keys or counts (a source of
+ * `ErpStock` rows is one, since `never` is every row type).
+ */
+export type AnyErpSource = ErpSource<never>;
 
 /** The last committed position: naive Mikro local time 'YYYY-MM-DD hh:mm:ss.mmm' and the key. */
 export interface KeysetCursor {
@@ -32,7 +45,7 @@ export function erpTime(text: string): Statement {
 const top = (n: number) => dialectPart(sql`TOP (${n}) `, '');
 const limit = (n: number) => dialectPart('', sql` LIMIT ${n}`);
 
-function after(src: ErpSource, cursor: KeysetCursor): Statement {
+function after<R>(src: ErpSource<R>, cursor: KeysetCursor): Statement {
   const k = ident(src.key);
   if (!src.lastup || cursor.time === null) return sql`${k} > ${cursor.key}`;
   const l = ident(src.lastup);
@@ -43,23 +56,23 @@ function where(parts: Statement[]): Statement {
   return parts.length ? sql` WHERE ${join(parts, ' AND ')}` : rawSql('');
 }
 
-function conditions(src: ErpSource, cursor: KeysetCursor | null): Statement[] {
+function conditions<R>(src: ErpSource<R>, cursor: KeysetCursor | null): Statement[] {
   const parts: Statement[] = [];
   if (src.filter) parts.push(src.filter());
   if (cursor) parts.push(after(src, cursor));
   return parts;
 }
 
-const order = (src: ErpSource) => (src.lastup ? sql`${ident(src.lastup)}, ${ident(src.key)}` : sql`${ident(src.key)}`);
+const order = <R>(src: ErpSource<R>) => (src.lastup ? sql`${ident(src.lastup)}, ${ident(src.key)}` : sql`${ident(src.key)}`);
 
 /** The next page after `cursor` (null: from the start), in (lastup_date, key) order. */
-export async function readPage<T = Row>(erp: ErpTx, src: ErpSource, cursor: KeysetCursor | null, pageSize: number): Promise<T[]> {
+export async function readPage<R>(erp: ErpTx, src: ErpSource<R>, cursor: KeysetCursor | null, pageSize: number): Promise<R[]> {
   const cols = join(src.columns.map((c) => ident(c)));
-  return erp.query<T>(sql`SELECT ${top(pageSize)}${cols} FROM ${ident(src.table)}${where(conditions(src, cursor))} ORDER BY ${order(src)}${limit(pageSize)}`);
+  return erp.query<R>(sql`SELECT ${top(pageSize)}${cols} FROM ${ident(src.table)}${where(conditions(src, cursor))} ORDER BY ${order(src)}${limit(pageSize)}`);
 }
 
 /** How many rows lie after `cursor` (for the progress bar; 0 skips the step's read entirely). */
-export async function countAfter(erp: ErpTx, src: ErpSource, cursor: KeysetCursor | null): Promise<number> {
+export async function countAfter<R>(erp: ErpTx, src: ErpSource<R>, cursor: KeysetCursor | null): Promise<number> {
   const rows = await erp.query<{ n: number }>(sql`SELECT COUNT(*) AS ${ident('n')} FROM ${ident(src.table)}${where(conditions(src, cursor))}`);
   return Number(rows[0]?.n ?? 0);
 }
@@ -76,26 +89,26 @@ export function chunks<T>(items: readonly T[], size = KEY_CHUNK): T[][] {
 export const inList = (values: readonly (string | number)[]): Statement => join(values.map((v) => sql`${v}`));
 
 /** Rows by key (the retry set of rows that waited for a parent), in (lastup_date, key) order. */
-export async function readByKeys<T = Row>(erp: ErpTx, src: ErpSource, keys: readonly (number | string)[]): Promise<T[]> {
+export async function readByKeys<R>(erp: ErpTx, src: ErpSource<R>, keys: readonly (number | string)[]): Promise<R[]> {
   const cols = join(src.columns.map((c) => ident(c)));
-  const out: T[] = [];
+  const out: R[] = [];
   for (const part of chunks(keys)) {
     const parts = src.filter ? [src.filter()] : [];
     parts.push(sql`${ident(src.key)} IN (${inList(part)})`);
-    out.push(...(await erp.query<T>(sql`SELECT ${cols} FROM ${ident(src.table)}${where(parts)} ORDER BY ${order(src)}`)));
+    out.push(...(await erp.query<R>(sql`SELECT ${cols} FROM ${ident(src.table)}${where(parts)} ORDER BY ${order(src)}`)));
   }
   return out;
 }
 
 /** One page of keys after `afterKey`, in key order (key reconciliation). */
-export async function readKeyPage(erp: ErpTx, src: ErpSource, afterKey: number | string | null, pageSize: number, keyColumn = src.key): Promise<Row[]> {
+export async function readKeyPage<R>(erp: ErpTx, src: ErpSource<R>, afterKey: number | string | null, pageSize: number, keyColumn: string = src.key): Promise<Row[]> {
   const parts = src.filter ? [src.filter()] : [];
   if (afterKey !== null) parts.push(sql`${ident(keyColumn)} > ${afterKey}`);
   return erp.query(sql`SELECT ${top(pageSize)}${ident(keyColumn)} AS ${ident('k')} FROM ${ident(src.table)}${where(parts)} ORDER BY ${ident(keyColumn)}${limit(pageSize)}`);
 }
 
 /** The newest (lastup_date, key) of a source right now, or null when it is empty. */
-export async function latestCursorRow(erp: ErpTx, src: ErpSource): Promise<Row | undefined> {
+export async function latestCursorRow<R>(erp: ErpTx, src: ErpSource<R>): Promise<Row | undefined> {
   if (!src.lastup) return undefined;
   const rows = await erp.query(
     sql`SELECT ${top(1)}${ident(src.lastup)}, ${ident(src.key)} FROM ${ident(src.table)}${where(src.filter ? [src.filter()] : [])} ORDER BY ${ident(src.lastup)} DESC, ${ident(src.key)} DESC${limit(1)}`,

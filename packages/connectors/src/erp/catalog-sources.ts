@@ -3,11 +3,45 @@
  * Column names are Mikro's exactly (`cari_CepTel`, `cha_normal_Iade`).
  */
 import { ident, sql } from './sql.js';
+import type {
+  ErpAccount,
+  ErpAccountMovement,
+  ErpBank,
+  ErpBarcode,
+  ErpCashBox,
+  ErpDepot,
+  ErpMainGroup,
+  ErpPrice,
+  ErpPriceList,
+  ErpStock,
+  ErpStockMovement,
+  ErpSubGroup,
+} from '@mikrosync/core';
 import type { ErpSource } from './catalog-read.js';
 
-const iskonto = (prefix: string) => [1, 2, 3, 4, 5, 6].map((i) => `${prefix}${i}`);
+const iskonto = <P extends string>(prefix: P) => [1, 2, 3, 4, 5, 6].map((i) => `${prefix}${i}` as const);
 
-export const CATALOG_SOURCES = {
+/** The on-hand step's read of STOK_HAREKETLERI: which stocks moved, after its own watermark. */
+export type ErpStockMovementCode = Pick<ErpStockMovement, 'sth_RECno' | 'sth_stok_kod' | 'sth_lastup_date'>;
+
+/** Each source typed with the row its read returns (the row type its mapper takes). */
+export interface CatalogSources {
+  mainGroups: ErpSource<ErpMainGroup>;
+  subGroups: ErpSource<ErpSubGroup>;
+  stocks: ErpSource<ErpStock>;
+  barcodes: ErpSource<ErpBarcode>;
+  priceLists: ErpSource<ErpPriceList>;
+  prices: ErpSource<ErpPrice>;
+  cashBoxes: ErpSource<ErpCashBox>;
+  banks: ErpSource<ErpBank>;
+  depots: ErpSource<ErpDepot>;
+  accounts: ErpSource<ErpAccount>;
+  accountMovements: ErpSource<ErpAccountMovement>;
+  stockMovements: ErpSource<ErpStockMovement>;
+  stockMovementCodes: ErpSource<ErpStockMovementCode>;
+}
+
+export const CATALOG_SOURCES: CatalogSources = {
   mainGroups: { table: 'STOK_ANA_GRUPLARI', columns: ['san_kod', 'san_isim'], key: 'san_kod' },
   subGroups: { table: 'STOK_ALT_GRUPLARI', columns: ['sta_kod', 'sta_isim', 'sta_ana_grup_kod'], key: 'sta_kod' },
   stocks: {
@@ -77,6 +111,6 @@ export const CATALOG_SOURCES = {
   },
   /** Which stocks moved: the on-hand step's own watermark over the same table. */
   stockMovementCodes: { table: 'STOK_HAREKETLERI', columns: ['sth_RECno', 'sth_stok_kod', 'sth_lastup_date'], lastup: 'sth_lastup_date', key: 'sth_RECno' },
-} satisfies Record<string, ErpSource>;
+};
 
-export type CatalogSourceName = keyof typeof CATALOG_SOURCES;
+export type CatalogSourceName = keyof CatalogSources;

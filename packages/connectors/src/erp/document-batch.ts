@@ -5,8 +5,8 @@
  */
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { ErpClient } from './client.js';
-import { changedSince } from './invoices.js';
-import { PLANNED_NUMBER } from './documents.js';
+import { changedSince } from './ledger-rows.js';
+import { PLANNED_NUMBER } from './collections.js';
 import { LEDGER_TABLE, LEDGER_TABLES, type LedgerRow } from './ledger.js';
 import type { NumberRange } from './numbering.js';
 import { dialectPart, ident, join, rawSql, sql, type SqlValue, type Statement } from './sql.js';

@@ -1,22 +1,16 @@
 /**
  * ERP side of invoices: the depot lock date, stock existence, writing header + lines in the
- * client's order, reading back the stored last-update stamps, and removing a document's rows.
+ * client's order and numbering them. Reading back and removing written rows is ledger-rows.ts.
  */
+import type { InvoicePlan } from '@mikrosync/core';
 import type { ErpTx } from './client.js';
 import { insertRow, insertRows, updateRow } from './rows.js';
 import { ident, join, sql, type SqlValue } from './sql.js';
-import { LEDGER_TABLES, type LedgerRow } from './ledger.js';
+import type { LedgerRow } from './ledger.js';
 import { varRef, type BatchVariable, type WriteBatch } from './batch.js';
 import type { LedgerRowSource } from './document-batch.js';
 
 type Values = Record<string, SqlValue>;
-
-export interface InvoiceRowsPlan {
-  header: { insert: Values; afterInsert: Values };
-  lines: { insert: Values; afterInsert: Values }[];
-}
-
-const RECNO = LEDGER_TABLES;
 
 export async function depotLockDate(tx: ErpTx, depotNo: number): Promise<unknown> {
   const rows = await tx.query<{ lock: unknown }>(sql`SELECT ${ident('dep_KilitTarihi')} AS ${ident('lock')} FROM ${ident('DEPOLAR')} WHERE ${ident('dep_no')} = ${depotNo}`);
@@ -32,7 +26,7 @@ export async function existingStockCodes(tx: ErpTx, codes: string[]): Promise<Se
   return new Set(rows.map((r) => r.sto_kod));
 }
 
-export async function writeInvoiceRows(tx: ErpTx, plan: InvoiceRowsPlan): Promise<{ headerRecno: number; rows: LedgerRow[] }> {
+export async function writeInvoiceRows(tx: ErpTx, plan: InvoicePlan): Promise<{ headerRecno: number; rows: LedgerRow[] }> {
   const headerRecno = await insertRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 });
   await updateRow(tx, 'CARI_HESAP_HAREKETLERI', 'cha_RECno', headerRecno, { cha_RECid_RECno: headerRecno, ...plan.header.afterInsert });
   // All lines in one statement, then one RECid update for all of them (each row's own RECno):
@@ -48,40 +42,6 @@ export async function writeInvoiceRows(tx: ErpTx, plan: InvoiceRowsPlan): Promis
   );
   const rows: LedgerRow[] = [{ table: 'CARI_HESAP_HAREKETLERI', recno: headerRecno }, ...lineRecnos.map((recno) => ({ table: 'STOK_HAREKETLERI', recno }))];
   return { headerRecno, rows };
-}
-
-/** The stored *_lastup_date of each row, as text (SQL Server rounds milliseconds). */
-export async function readLastups(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
-  const out: LedgerRow[] = [];
-  for (const table of new Set(rows.map((r) => r.table))) {
-    const meta = RECNO[table];
-    if (!meta) throw new Error(`no record number column known for ${table}`);
-    const mine = rows.filter((r) => r.table === table);
-    const found = await tx.query<{ recno: number; lastup: unknown }>(
-      sql`SELECT ${ident(meta.recno)} AS ${ident('recno')}, ${ident(meta.lastup)} AS ${ident('lastup')} FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(mine.map((r) => sql`${r.recno}`))})`,
-    );
-    const byRecno = new Map(found.map((f) => [Number(f.recno), f.lastup instanceof Date ? f.lastup.toISOString() : String(f.lastup)]));
-    for (const r of mine) out.push({ ...r, lastup: byRecno.get(r.recno) });
-  }
-  return out;
-}
-
-/** Rows whose stored stamp no longer matches the ledger (edited or deleted in Mikro). */
-export async function changedSince(tx: ErpTx, rows: LedgerRow[]): Promise<LedgerRow[]> {
-  const now = await readLastups(tx, rows);
-  return now.filter((r) => {
-    const recorded = rows.find((x) => x.table === r.table && x.recno === r.recno);
-    return r.lastup === undefined || r.lastup !== recorded?.lastup;
-  });
-}
-
-export async function deleteRows(tx: ErpTx, rows: LedgerRow[]): Promise<void> {
-  for (const table of new Set(rows.map((r) => r.table))) {
-    const meta = RECNO[table];
-    if (!meta) throw new Error(`no record number column known for ${table}`);
-    const recnos = rows.filter((r) => r.table === table).map((r) => sql`${r.recno}`);
-    await tx.query(sql`DELETE FROM ${ident(table)} WHERE ${ident(meta.recno)} IN (${join(recnos)})`);
-  }
 }
 
 /**
@@ -109,7 +69,7 @@ export function stockCodesQuery(codes: string[]) {
  * lines follow in as few statements as a SQL Server request allows, each row ending as the
  * client's insert + update leave it. Returns where the ledger reads the written rows back.
  */
-export function writeInvoiceBatch(batch: WriteBatch, plan: InvoiceRowsPlan, header: BatchVariable): LedgerRowSource[] {
+export function writeInvoiceBatch(batch: WriteBatch, plan: InvoicePlan, header: BatchVariable): LedgerRowSource[] {
   const h = varRef(header);
   const headRow: Values = { ...plan.header.insert, cha_RECid_DBCno: 0, cha_RECid_RECno: 0 };
   const headNames = Object.keys(headRow);

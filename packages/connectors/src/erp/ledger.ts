@@ -3,19 +3,24 @@
  * transaction as the document itself. A retry that finds the ledger row knows the document exists
  * and only rebuilds the web side (docs/architecture.md rule 3).
  */
+import { MIKRO_TABLE_INFO } from '@mikrosync/core';
 import type { ErpTx } from './client.js';
 import { ident, join, sql, type SqlValue, type Statement } from './sql.js';
 import { insertRow } from './rows.js';
 
 export const LEDGER_TABLE = 'MIKROSYNC_LEDGER';
 
+const ledgerTable = (table: 'CARI_HESAP_HAREKETLERI' | 'STOK_HAREKETLERI' | 'ODEME_EMIRLERI') => ({
+  recno: MIKRO_TABLE_INFO[table].recnoColumn,
+  lastup: MIKRO_TABLE_INFO[table].lastupColumn,
+});
+
 /** Record number and last-update columns of the Mikro tables a document writes. */
 export const LEDGER_TABLES: Record<string, { recno: string; lastup: string }> = {
-  CARI_HESAP_HAREKETLERI: { recno: 'cha_RECno', lastup: 'cha_lastup_date' },
-  STOK_HAREKETLERI: { recno: 'sth_RECno', lastup: 'sth_lastup_date' },
-  ODEME_EMIRLERI: { recno: 'sck_RECno', lastup: 'sck_lastup_date' },
+  CARI_HESAP_HAREKETLERI: ledgerTable('CARI_HESAP_HAREKETLERI'),
+  STOK_HAREKETLERI: ledgerTable('STOK_HAREKETLERI'),
+  ODEME_EMIRLERI: ledgerTable('ODEME_EMIRLERI'),
 };
-
 
 /** An ERP row the document wrote; `lastup` is its *_lastup_date as stored, to detect edits in Mikro. */
 export interface LedgerRow {

@@ -35,8 +35,8 @@ function bind(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): stri
 
 async function runSets(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<Row[][]> {
   const text = bind(mssql, request, stmt);
-  const res = await request.query(text);
-  return res.recordsets as unknown as Row[][];
+  const res = await request.query<Row>(text);
+  return res.recordsets;
 }
 
 async function run<T>(mssql: Mssql, request: mssqlModule.Request, stmt: Statement): Promise<T[]> {

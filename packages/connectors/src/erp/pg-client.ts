@@ -89,14 +89,15 @@ export function createPgErpClient(opts: PgErpOptions): ErpClient {
     async readBatch(stmts) {
       if (stmts.length === 0) return [];
       notifyObservers(mssqlReadStatement(stmts));
-      const res = (await pool.query(pgReadText(stmts, literal))) as unknown as pg.QueryResult | pg.QueryResult[];
+      // Several statements in one text: pg returns one result per statement (its types say one).
+      const res: pg.QueryResult | pg.QueryResult[] = await pool.query(pgReadText(stmts, literal));
       const results = Array.isArray(res) ? res : [res];
       return results.map((r) => (r.rows ?? []) as Record<string, unknown>[]);
     },
     async writeBatch(batch: WriteBatch) {
       // The observers see what SQL Server would receive for the same batch.
       notifyBatch(batch, opts.lockTimeoutMs);
-      const res = (await pool.query(pgBatchText(batch, opts.lockTimeoutMs, literal))) as unknown as pg.QueryResult | pg.QueryResult[];
+      const res: pg.QueryResult | pg.QueryResult[] = await pool.query(pgBatchText(batch, opts.lockTimeoutMs, literal));
       const results = Array.isArray(res) ? res : [res];
       return (batch.resultStatement ? (results[results.length - 1]?.rows ?? []) : []) as Record<string, unknown>[];
     },

@@ -4,27 +4,9 @@
  * whole table at once). Per-card lookups are OUTER APPLY on SQL Server and LEFT JOIN LATERAL on the
  * stand-in, so both use Mikro's per-stock-code indexes instead of joining whole tables.
  */
+import type { ErpFeedProductRow } from '@mikrosync/core';
 import type { ErpTx } from './client.js';
 import { dialectPart, ident, join, sql, type Statement } from './sql.js';
-
-/** One stock card of the feed read (the mappers' ErpFeedProductRow has the same shape). */
-export interface StockFeedErpRow {
-  sto_RECno: number;
-  sto_kod: string;
-  sto_isim: string | null;
-  sto_marka_kodu: string | null;
-  sto_kisa_ismi: string | null;
-  sto_yer_kod: string | null;
-  sto_sektor_kodu: string | null;
-  sto_ambalaj_kodu: string | null;
-  sto_altgrup_kod: string | null;
-  sto_anagrup_kod: string | null;
-  barcode: string | null;
-  stock: number | null;
-  price1: number | null;
-  price2: number | null;
-  price3: number | null;
-}
 
 export interface StockFeedBounds {
   /** Stock cards with sto_RECno <= maxRecno at the time of the read: the feed's ProductCount. */
@@ -80,7 +62,7 @@ export async function readStockFeedBounds(erp: ErpTx): Promise<StockFeedBounds> 
 }
 
 /** The next page: up to `limit` cards with afterRecno < sto_RECno <= uptoRecno, by sto_RECno. */
-export async function readStockFeedPage(erp: ErpTx, afterRecno: number, uptoRecno: number, limit: number): Promise<StockFeedErpRow[]> {
+export async function readStockFeedPage(erp: ErpTx, afterRecno: number, uptoRecno: number, limit: number): Promise<ErpFeedProductRow[]> {
   const select = join([
     ...CARD_COLUMNS.map((c) => col('s', c)),
     sql`${col('b', 'bar_kodu')} AS ${ident('barcode')}`,
@@ -98,5 +80,5 @@ ${priceOf(2, 'p2')}
 ${priceOf(3, 'p3')}
 WHERE ${col('s', 'sto_RECno')} > ${afterRecno} AND ${col('s', 'sto_RECno')} <= ${uptoRecno}
 ORDER BY ${col('s', 'sto_RECno')}${dialectPart('', sql` LIMIT ${limit}`)}`;
-  return erp.query<StockFeedErpRow>(stmt);
+  return erp.query<ErpFeedProductRow>(stmt);
 }

@@ -1,4 +1,5 @@
 /** Web reads and writes of the collections flow (tahsilatlar). */
+import type { WebCollection } from '@mikrosync/core';
 import { inlineParams, type WebPool } from './pool.js';
 import { tableColumns } from './lookups.js';
 import { readWithOutbox, syncWriteSettling, type OutboxSettlement } from './outbox.js';
@@ -9,10 +10,21 @@ export interface CodeLookup {
 }
 
 export interface LoadedCollection {
-  row: Record<string, unknown>;
+  row: WebCollection;
   account: CodeLookup;
   cash: CodeLookup;
   bank: CodeLookup & { erpGroup: number | null };
+}
+
+/** The columns the loader adds to the tahsilatlar row: the codes its foreign keys resolve to. */
+interface ResolvedCodeColumns {
+  _account_code: unknown;
+  _account_name: unknown;
+  _cash_code: unknown;
+  _cash_name: unknown;
+  _bank_code: unknown;
+  _bank_name: unknown;
+  _bank_group: number | null;
 }
 
 const trimmed = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
@@ -39,15 +51,14 @@ export async function loadCollection(pool: WebPool, id: string, outbox?: OutboxS
     [id],
   );
   const [res] = await readWithOutbox(pool, [sql], outbox);
-  const r = res!.rows[0] as Record<string, unknown> | undefined;
-  if (!r) return undefined;
-  const row: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!k.startsWith('_')) row[k] = v;
+  const found: (WebCollection & ResolvedCodeColumns) | undefined = res!.rows[0];
+  if (!found) return undefined;
+  const { _account_code, _account_name, _cash_code, _cash_name, _bank_code, _bank_name, _bank_group, ...row } = found;
   return {
     row,
-    account: { code: trimmed(r._account_code), name: trimmed(r._account_name) },
-    cash: { code: trimmed(r._cash_code), name: trimmed(r._cash_name) },
-    bank: { code: trimmed(r._bank_code), name: trimmed(r._bank_name), erpGroup: (r._bank_group as number | null) ?? null },
+    account: { code: trimmed(_account_code), name: trimmed(_account_name) },
+    cash: { code: trimmed(_cash_code), name: trimmed(_cash_name) },
+    bank: { code: trimmed(_bank_code), name: trimmed(_bank_name), erpGroup: _bank_group ?? null },
   };
 }
 

@@ -154,8 +154,8 @@ export async function outboxEventsOf(pool: WebPool, tables: readonly string[], r
 }
 
 /**
- * Per mapping kind: the map table docs/operations.md documents, and where the ERP -> Web sync mirrors the
- * Mikro rows (the candidates), and the web row the mapping is for.
+ * Per mapping kind: the map table docs/operations.md documents, the web table the ERP -> Web sync
+ * copies the Mikro rows into (the candidates), and the web row the mapping is for.
  */
 const MAPPINGS: Record<MappingKind, { map: string; webColumn: string; erpColumn: string; candidates: string; code: string; name: string; web: string }> = {
   account: {

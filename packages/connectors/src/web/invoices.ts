@@ -1,9 +1,10 @@
 /** Web reads and writes of the invoice flows: sales (satislar), returns (iadeler), purchases (alislar). */
+import type { InvoiceSource, WebInvoice, WebInvoiceLine } from '@mikrosync/core';
 import { inlineParams, type WebPool } from './pool.js';
 import { tableColumns } from './lookups.js';
 import { readWithOutbox, syncWriteSettling, type OutboxSettlement } from './outbox.js';
 
-export type InvoiceTable = 'satislar' | 'iadeler' | 'alislar';
+export type InvoiceTable = InvoiceSource;
 
 interface SourceSql {
   header: string;
@@ -50,28 +51,24 @@ const SOURCES: Record<InvoiceTable, SourceSql> = {
   },
 };
 
-export interface LoadedInvoice {
-  row: Record<string, unknown>;
-  lines: Record<string, unknown>[];
-  accountCode: string | null;
-  accountName: string | null;
-  cashCode: string | null;
-  bankCode: string | null;
-}
-
 const text = (v: unknown) => (typeof v === 'string' && v.trim() ? v.trim() : null);
 
-/** The document (header and lines) in one round trip, with its newest open outbox event when asked. */
-export async function loadInvoice(pool: WebPool, table: InvoiceTable, id: string, outbox?: OutboxSettlement): Promise<LoadedInvoice | undefined> {
+/**
+ * The document (header and lines) in one round trip, with its newest open outbox event when asked;
+ * lines carry their stock resolved to ERP codes (the line query's own columns).
+ */
+export async function loadInvoice(pool: WebPool, table: InvoiceTable, id: string, outbox?: OutboxSettlement): Promise<WebInvoice | undefined> {
   const src = SOURCES[table];
   const [head, lines] = await readWithOutbox(pool, [inlineParams(src.header, [id]), inlineParams(src.lines, [id])], outbox);
   const r = head!.rows[0] as Record<string, unknown> | undefined;
   if (!r) return undefined;
   const row: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!k.startsWith('_')) row[k] = v;
+  const webLines: WebInvoiceLine[] = lines!.rows;
   return {
+    source: table,
     row,
-    lines: lines!.rows,
+    lines: webLines,
     accountCode: text(r._account_code),
     accountName: text(r._account_name),
     cashCode: text(r._cash_code),

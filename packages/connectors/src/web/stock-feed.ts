@@ -2,7 +2,7 @@
  * Web reads and writes of the stock XML feed: pictures from the Entegra mirror (spec stock-xml.md
  * §1.2) for one page of products at a time, and the set-based `xmlurunler` upsert (§2).
  */
-import { PermanentError, says } from '@mikrosync/core';
+import { PermanentError, says, type XmlurunlerRow } from '@mikrosync/core';
 import type { WebPool } from './pool.js';
 import { withSyncTransaction } from './pool.js';
 
@@ -40,26 +40,6 @@ export async function readFeedPictures(pool: WebPool, codes: readonly string[]):
     list.push({ url: r.url, path: r.path });
   }
   return byCode;
-}
-
-/** One `xmlurunler` row as the mappers build it (toXmlurunlerRow); codes unique within a batch. */
-export interface XmlurunlerUpsertRow {
-  product_id: number;
-  product_code: string;
-  name: string;
-  brand: string;
-  alt_baslik: string;
-  alt_baslik2: string;
-  barcode: string | null;
-  raf_numarasi: string;
-  mensei: string;
-  grup_kod: string;
-  ana_grup_kod: string;
-  stock: number;
-  price: string;
-  Price2: string;
-  Pricebayi: string;
-  images: string[];
 }
 
 export interface UpsertCounts {
@@ -121,7 +101,7 @@ const DATA_ERRORS = new Set(['23505', '23502', '23514', '22P02', '22003', '42P10
  * Upserts one batch in one transaction (two statements: renames, then INSERT ... ON CONFLICT).
  * Errors that a retry cannot fix (constraint, missing table or column) become PermanentErrors.
  */
-export async function upsertXmlurunler(pool: WebPool, rows: readonly XmlurunlerUpsertRow[]): Promise<UpsertCounts> {
+export async function upsertXmlurunler(pool: WebPool, rows: readonly XmlurunlerRow[]): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
   const json = JSON.stringify(rows);
   try {

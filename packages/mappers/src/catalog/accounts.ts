@@ -3,18 +3,10 @@
  */
 import { keepLast, mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { cut, erpTimestampOrNull, int, text, trimmed } from './values.js';
+import type { ErpAccount, ErpCashBox, ErpBank, ErpDepot } from '@mikrosync/core';
 
-export interface ErpAccount {
-  cari_RECno: unknown;
-  cari_kod: unknown;
-  cari_unvan1: unknown;
-  cari_unvan2: unknown;
-  cari_CepTel: unknown;
-  cari_EMail: unknown;
-  cari_vdaire_adi: unknown;
-  cari_vdaire_no: unknown;
-  cari_baglanti_tipi: unknown;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpAccount, ErpCashBox, ErpBank, ErpDepot } from '@mikrosync/core';
 
 export type WebAccount = {
   cari_kodu: string;
@@ -47,13 +39,6 @@ export function mapAccount(r: ErpAccount): Outcome<WebAccount> {
 
 export const mapAccounts = (rows: readonly ErpAccount[]): Mapped<WebAccount> => mapBatch(rows, mapAccount, (w) => w.cari_kodu);
 
-export interface ErpCashBox {
-  kas_kod: unknown;
-  kas_isim: unknown;
-  kas_create_date: unknown;
-  kas_lastup_date: unknown;
-}
-
 export type WebCashBox = {
   kasa_kodu: string;
   kasa_adi: string;
@@ -70,16 +55,6 @@ export function mapCashBox(r: ErpCashBox): Outcome<WebCashBox> {
 }
 
 export const mapCashBoxes = (rows: readonly ErpCashBox[]): Mapped<WebCashBox> => mapBatch(rows, mapCashBox, (w) => w.kasa_kodu);
-
-export interface ErpBank {
-  ban_RECno: unknown;
-  ban_kod: unknown;
-  ban_ismi: unknown;
-  ban_sube: unknown;
-  ban_hesapno: unknown;
-  ban_create_date: unknown;
-  ban_lastup_date: unknown;
-}
 
 export type WebBank = {
   ban_kod: string;
@@ -117,14 +92,6 @@ export function mapBanks(rows: readonly ErpBank[]): Mapped<WebBank> {
     seen.add(b.banka_adi);
   }
   return m;
-}
-
-export interface ErpDepot {
-  dep_RECno: unknown;
-  dep_no: unknown;
-  dep_adi: unknown;
-  dep_create_date: unknown;
-  dep_lastup_date: unknown;
 }
 
 export type WebDepot = {

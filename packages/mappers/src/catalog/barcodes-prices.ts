@@ -3,14 +3,10 @@
  */
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampOrNull, flag, int, num, text, trimmed } from './values.js';
+import type { ErpBarcode, ErpPriceList, ErpPrice } from '@mikrosync/core';
 
-export interface ErpBarcode {
-  bar_RECno: unknown;
-  bar_kodu: unknown;
-  bar_stokkodu: unknown;
-  bar_barkodtipi: unknown;
-  bar_iptal: unknown;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpBarcode, ErpPriceList, ErpPrice } from '@mikrosync/core';
 
 export type WebBarcode = {
   barkod: string;
@@ -46,15 +42,6 @@ export function mapBarcode(r: ErpBarcode): Outcome<WebBarcode> {
 
 export const mapBarcodes = (rows: readonly ErpBarcode[]): Mapped<WebBarcode> => mapBatch(rows, mapBarcode, (w) => w.barkod);
 
-export interface ErpPriceList {
-  sfl_RECno: unknown;
-  sfl_sirano: unknown;
-  sfl_aciklama: unknown;
-  sfl_fiyatformul: unknown;
-  sfl_create_date: unknown;
-  sfl_lastup_date: unknown;
-}
-
 export type WebPriceList = {
   sira_no: number;
   fiyat_adi: string;
@@ -78,15 +65,6 @@ export function mapPriceList(r: ErpPriceList): Outcome<WebPriceList> {
 }
 
 export const mapPriceLists = (rows: readonly ErpPriceList[]): Mapped<WebPriceList> => mapBatch(rows, mapPriceList, (w) => String(w.sira_no));
-
-export interface ErpPrice {
-  sfiyat_RECno: unknown;
-  sfiyat_stokkod: unknown;
-  sfiyat_listesirano: unknown;
-  sfiyat_deposirano: unknown;
-  sfiyat_odemeplan: unknown;
-  sfiyat_fiyati: unknown;
-}
 
 export type WebPrice = {
   stok_kodu: string;

@@ -5,16 +5,10 @@
  */
 import { keepLast, type Rejected } from './batch.js';
 import { trimmed } from './values.js';
+import type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
 
-export interface ErpMainGroup {
-  san_kod: unknown;
-  san_isim: unknown;
-}
-export interface ErpSubGroup {
-  sta_kod: unknown;
-  sta_isim: unknown;
-  sta_ana_grup_kod: unknown;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpMainGroup, ErpSubGroup } from '@mikrosync/core';
 
 export type WebCategory = {
   level: number;

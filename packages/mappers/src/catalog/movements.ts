@@ -4,29 +4,12 @@
 import { vatRateOf, type VatTable } from '../mikro/vat.js';
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampText, int, intDateOrNull, num, orNull, roundHalfAway, text, trimmed } from './values.js';
+import type { ErpAccountMovement, ErpStockMovement } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpAccountMovement, ErpStockMovement } from '@mikrosync/core';
 
 const ISKONTO = [1, 2, 3, 4, 5, 6] as const;
-
-export interface ErpAccountMovement {
-  cha_RECno: unknown;
-  cha_tarihi: unknown;
-  cha_evrakno_sira: unknown;
-  cha_evrakno_seri: unknown;
-  cha_kod: unknown;
-  cha_ciro_cari_kodu: unknown;
-  cha_meblag: unknown;
-  cha_aciklama: unknown;
-  cha_cinsi: unknown;
-  cha_evrak_tip: unknown;
-  cha_tip: unknown;
-  cha_normal_Iade: unknown;
-  cha_kasa_hizkod: unknown;
-  cha_tpoz: unknown;
-  cha_cari_cins: unknown;
-  cha_grupno: unknown;
-  cha_vade: unknown;
-  [iskonto: `cha_ft_iskonto${number}`]: unknown;
-}
 
 export type WebAccountMovement = {
   erp_recno: number;
@@ -139,24 +122,6 @@ export function mapAccountMovement(r: ErpAccountMovement, specialCodes: Readonly
 
 export const mapAccountMovements = (rows: readonly ErpAccountMovement[], specialCodes: ReadonlySet<string>): Mapped<WebAccountMovement> =>
   mapBatch(rows, (r) => mapAccountMovement(r, specialCodes), (w) => String(w.erp_recno));
-
-export interface ErpStockMovement {
-  sth_RECno: unknown;
-  sth_tarih: unknown;
-  sth_evrakno_sira: unknown;
-  sth_evrakno_seri: unknown;
-  sth_stok_kod: unknown;
-  sth_cari_kodu: unknown;
-  sth_miktar: unknown;
-  sth_tutar: unknown;
-  sth_vergi: unknown;
-  sth_vergi_pntr: unknown;
-  sth_tip: unknown;
-  sth_cins: unknown;
-  sth_fat_recid_recno: unknown;
-  sth_isemri_gider_kodu: unknown;
-  [iskonto: `sth_iskonto${number}`]: unknown;
-}
 
 export type WebStockMovement = {
   erp_recno: number;

@@ -3,14 +3,10 @@
  * follow the ERP maximum + 1 of the series configured in that row.
  */
 import { int, trimmed } from './values.js';
+import type { NumberSource } from '@mikrosync/core';
 
-/** What maximum a setting follows in the ERP (types from TRACE: payments are evrak 64). */
-export type NumberSource =
-  | { kind: 'cha-sth'; chaType: number; sthType: number; series: string }
-  | { kind: 'cha'; chaType: number; series: string }
-  | { kind: 'return'; series: string }
-  | { kind: 'count' }
-  | { kind: 'marketplace'; series: string; accountCode: string };
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { NumberSource } from '@mikrosync/core';
 
 export const MARKETPLACES = ['trendyol', 'hepsiburada', 'n11', 'ciceksepeti', 'pazarama', 'idefix', 'eptt'] as const;
 

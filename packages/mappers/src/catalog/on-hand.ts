@@ -3,11 +3,10 @@
  * numeric `sth_eldeki_miktar` and the integer `eldeki_miktar` (rounded half away from zero, Q45).
  */
 import { num, roundHalfAway, trimmed } from './values.js';
+import type { ErpOnHand } from '@mikrosync/core';
 
-export interface ErpOnHand {
-  sth_stok_kod: unknown;
-  sth_eldeki_miktar: unknown;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpOnHand } from '@mikrosync/core';
 
 export type WebOnHand = { stok_kodu: string; eldeki_miktar: number; sth_eldeki_miktar: number };
 

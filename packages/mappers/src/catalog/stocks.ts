@@ -4,24 +4,10 @@
  */
 import { mapBatch, reject, type Mapped, type Outcome } from './batch.js';
 import { erpTimestampOrNull, flag, leadingInt, num, text, trimmed, turkishUpper } from './values.js';
+import type { ErpStock } from '@mikrosync/core';
 
-export interface ErpStock {
-  sto_RECno: unknown;
-  sto_kod: unknown;
-  sto_isim: unknown;
-  sto_yabanci_isim: unknown;
-  sto_birim1_ad: unknown;
-  sto_standartmaliyet: unknown;
-  sto_sektor_kodu: unknown;
-  sto_reyon_kodu: unknown;
-  sto_ambalaj_kodu: unknown;
-  sto_kalkon_kodu: unknown;
-  sto_marka_kodu: unknown;
-  sto_altgrup_kod: unknown;
-  sto_anagrup_kod: unknown;
-  sto_pasif_fl: unknown;
-  sto_create_date: unknown;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpStock } from '@mikrosync/core';
 
 export type WebStock = {
   stok_kodu: string;

@@ -2,36 +2,12 @@
  * First, pure step of posting a web collection: validate the row and decide what it is in Mikro.
  * Everything that can be wrong with the row itself fails here, before any ERP connection.
  */
-import { mikroDate, PermanentError, says, type RecordRef } from '@mikrosync/core';
+import { mikroDate, PermanentError, says, type RecordRef, type WebCollection } from '@mikrosync/core';
 import { checkedCode, noteCut } from '../mikro/rows.js';
 import { COLLECTION_KINDS, PAYMENT_KINDS, type KindInfo } from './kinds.js';
 
-/** A `tahsilatlar` row as read from the web database (plus our optional extension columns). */
-export interface WebCollection {
-  id: string;
-  tahsilat_no?: string | null;
-  cari_hesap_id: string | null;
-  tahsilat_tarihi: string | Date | null;
-  tahsilat_tipi: string | null;
-  tediye_tipi?: string | null;
-  tutar: string | number | null;
-  banka_id?: string | null;
-  kasa_id?: string | null;
-  cek_no?: string | null;
-  cek_vade_tarihi?: string | Date | null;
-  vade_tarihi?: string | Date | null;
-  aciklama?: string | null;
-  banka_adi?: string | null;
-  tahsilat_seri_no?: string | null;
-  tahsilat_sira_no?: number | null;
-  // extension columns added by our migration; absent or NULL means ''
-  sube_adi?: string | null;
-  hesap_no?: string | null;
-  keside_yeri?: string | null;
-  borclu_adres?: string | null;
-  borclu_sehir?: string | null;
-  duzenleme_tarihi?: string | Date | null;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { WebCollection } from '@mikrosync/core';
 
 export interface ClassifiedCollection {
   record: RecordRef;

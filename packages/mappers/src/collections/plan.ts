@@ -3,10 +3,12 @@
  * writes them (traces tahsilat-*, tediye-*). The writer inserts `order.insert`, then
  * `header.insert`, then applies the follow-up updates, all in one ERP transaction.
  */
-import { mikroDateInt, type RecordRef } from '@mikrosync/core';
+import { mikroDateInt, type CollectionPlan, type Updates } from '@mikrosync/core';
 import { cut, mikroRow, type Stamp } from '../mikro/rows.js';
-import type { MikroRow } from '../mikro/column-types.js';
 import type { ClassifiedCollection, WebCollection } from './classify.js';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { Updates, CollectionPlan } from '@mikrosync/core';
 
 /** What the worker resolved from the web and the ERP before building rows. */
 export interface CollectionRefs {
@@ -34,15 +36,6 @@ export interface EndorsedCheque {
   bankAddress: string;
   branch: string;
   accountOrCity: string;
-}
-
-export type Updates = Record<string, string | number>;
-
-export interface CollectionPlan {
-  record: RecordRef;
-  order?: { insert: MikroRow; afterHeader: Updates };
-  endorse?: { recno: number; update: Updates };
-  header: { insert: MikroRow; afterInsert: Updates };
 }
 
 const COLLECTION_TEXT_WIDTH = 40; // cha_aciklama of receipts (spec rule 11)

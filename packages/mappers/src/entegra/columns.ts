@@ -1,5 +1,5 @@
 /**
- * Which columns a run mirrors, from the layout found in the SQLite file at run time and the mirror
+ * Which columns a run copies into the mirror, from the layout found in the SQLite file at run time and the mirror
  * table's columns: every column of the known layout must be in the file (else the file is not the
  * Entegra database we know, and the run stops with a clear reason); columns Entegra added since are
  * added to the mirror (schema drift, as the original did); mirror-only columns are left alone.

@@ -4,9 +4,12 @@
  * then inserts each line with sth_fat_recid_recno = header RECno and applies `afterInsert`.
  */
 import { cut, mikroRow, type Stamp } from '../mikro/rows.js';
-import type { MikroRow } from '../mikro/column-types.js';
 import type { InvoiceDoc } from './types.js';
 import { invoiceKindOf } from './kinds.js';
+import type { InvoicePlan } from '@mikrosync/core';
+
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { InvoicePlan } from '@mikrosync/core';
 
 export interface InvoiceRefs {
   series: string;
@@ -18,12 +21,6 @@ export interface InvoiceRefs {
   uuid: string;
   vatPointer: (rate: number) => number;
 }
-
-export interface InvoicePlan {
-  header: { insert: MikroRow; afterInsert: Record<string, number | string> };
-  lines: { insert: MikroRow; afterInsert: Record<string, number | string> }[];
-}
-
 
 export function planInvoice(doc: InvoiceDoc, refs: InvoiceRefs, stamp: Stamp): InvoicePlan {
   const sales = doc.kind === 'sales';

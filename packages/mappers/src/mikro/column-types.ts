@@ -5,5 +5,6 @@ export interface MikroColumn {
   readonly length?: number;
 }
 
-/** A Mikro row as we write it: every value present, never NULL. */
-export type MikroRow = Record<string, string | number>;
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { MikroRow } from '@mikrosync/core';
+

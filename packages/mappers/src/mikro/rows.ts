@@ -2,22 +2,12 @@
  * Building Mikro rows: every column of the table in the client's own order, never NULL
  * (text '', numbers 0, dates '18991230'), plus the header columns every Mikro writer sets.
  */
-import { MIKRO_EMPTY_DATE, PermanentError, says, type RecordRef } from '@mikrosync/core';
+import { MIKRO_EMPTY_DATE, MIKRO_TABLE_INFO, PermanentError, says, type MikroRow, type MikroTableInfo, type RecordRef } from '@mikrosync/core';
 import { MIKRO_COLUMNS, type MikroTable } from './columns.generated.js';
-import type { MikroRow } from './column-types.js';
 
-/** Column prefix and file id of each table we write (spec 3.2, traces). */
-export const MIKRO_TABLE_INFO: Record<MikroTable, { prefix: string; fileId: number; recnoColumn: string }> = {
-  CARI_HESAP_HAREKETLERI: { prefix: 'cha', fileId: 51, recnoColumn: 'cha_RECno' },
-  STOK_HAREKETLERI: { prefix: 'sth', fileId: 16, recnoColumn: 'sth_RECno' },
-  ODEME_EMIRLERI: { prefix: 'sck', fileId: 54, recnoColumn: 'sck_RECno' },
-  STOKLAR: { prefix: 'sto', fileId: 13, recnoColumn: 'sto_RECno' },
-  STOK_SATIS_FIYAT_LISTELERI: { prefix: 'sfiyat', fileId: 228, recnoColumn: 'sfiyat_RECno' },
-  CARI_HESAPLAR: { prefix: 'cari', fileId: 31, recnoColumn: 'cari_RECno' },
-  BARKOD_TANIMLARI: { prefix: 'bar', fileId: 13, recnoColumn: 'bar_RECno' },
-  SAYIM_SONUCLARI: { prefix: 'sym', fileId: 28, recnoColumn: 'sym_RECno' },
-  STOK_REYONLARI: { prefix: 'ryn', fileId: 27, recnoColumn: 'ryn_RECno' },
-};
+// Every table with generated columns has its prefix and file id (a table added to the generator
+// without them fails here, at compile time).
+const TABLE_INFO: Record<MikroTable, MikroTableInfo> = MIKRO_TABLE_INFO;
 
 export interface Stamp {
   /** ERP user number written into *_create_user / *_lastup_user. */
@@ -37,7 +27,7 @@ function findColumn(table: MikroTable, name: string) {
  * `values` override the empty values; unknown column names are a programming error.
  */
 export function mikroRow(table: MikroTable, stamp: Stamp, values: Record<string, string | number>): MikroRow {
-  const { prefix, fileId } = MIKRO_TABLE_INFO[table];
+  const { prefix, fileId } = TABLE_INFO[table];
   const base: Record<string, string | number> = {};
   for (const c of MIKRO_COLUMNS[table]) {
     if (c.kind === 'identity') continue;

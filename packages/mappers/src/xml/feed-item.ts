@@ -6,28 +6,10 @@
  * Deliberate fixes of the original (issue 7): numbers are rounded to a fixed number of decimals
  * (no `3290.000000000001`), and each picture is listed once, in first-seen order.
  */
-import { PermanentError, says } from '@mikrosync/core';
+import { PermanentError, says, type ErpFeedProductRow, type XmlurunlerRow } from '@mikrosync/core';
 
-/** One row of the ERP product read (packages/connectors erp/stock-feed.ts). */
-export interface ErpFeedProductRow {
-  sto_RECno: number;
-  sto_kod: string;
-  sto_isim: string | null;
-  sto_marka_kodu: string | null;
-  sto_kisa_ismi: string | null;
-  sto_yer_kod: string | null;
-  sto_sektor_kodu: string | null;
-  sto_ambalaj_kodu: string | null;
-  sto_altgrup_kod: string | null;
-  sto_anagrup_kod: string | null;
-  /** First barcode by bar_RECno; null when the card has none. */
-  barcode: string | null;
-  /** STOK_HAREKETTEN_ELDEKI_MIKTAR_VIEW.sth_eldeki_miktar; null when the card has no movements. */
-  stock: number | string | null;
-  price1: number | string | null;
-  price2: number | string | null;
-  price3: number | string | null;
-}
+// Declared in core, at the connector/mapper seam; re-exported here while imports move there.
+export type { ErpFeedProductRow, XmlurunlerRow } from '@mikrosync/core';
 
 /** One picture row of the Entegra mirror, in the order of the read (sort_order, then id). */
 export interface FeedPictureRow {
@@ -203,27 +185,6 @@ export function toFeedItem(row: ErpFeedProductRow, pictures?: readonly FeedPictu
   }
   for (const image of item.images) checkText(item, 'image', image);
   return item;
-}
-
-/** The `xmlurunler` row of an item (spec §2.3): images as the full list plus images1..9 in SQL. */
-export interface XmlurunlerRow {
-  product_id: number;
-  product_code: string;
-  name: string;
-  brand: string;
-  alt_baslik: string;
-  alt_baslik2: string;
-  barcode: string | null;
-  raf_numarasi: string;
-  mensei: string;
-  grup_kod: string;
-  ana_grup_kod: string;
-  /** `xmlurunler.stock` is an integer column: the on-hand quantity rounded to a whole number. */
-  stock: number;
-  price: string;
-  Price2: string;
-  Pricebayi: string;
-  images: string[];
 }
 
 export function toXmlurunlerRow(item: FeedItem): XmlurunlerRow {

@@ -7,7 +7,7 @@
  * logged and skipped for this cycle; the job does not fail for it.
  */
 import { mapTaskComment, type BitrixMapContext } from '@mikrosync/mappers';
-import { bitrixBatchCommand, bitrixSubCallError, BitrixMethodError, type BitrixCommentTask, type BitrixRowValues } from '@mikrosync/connectors';
+import { bitrixBatchCommand, bitrixSubCallError, BitrixMethodError, type BitrixCommentTask, type BitrixRowValues } from '@mikrosync/connectors/bitrix';
 import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';

@@ -8,7 +8,7 @@
  * ran, so BullMQ retries it.
  */
 import type { TaskResult } from '@mikrosync/core';
-import { BitrixPortalError } from '@mikrosync/connectors';
+import { BitrixPortalError } from '@mikrosync/connectors/bitrix';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../jobs/types.js';
 import { bitrixRuntime } from './runtime.js';

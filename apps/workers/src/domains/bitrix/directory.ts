@@ -6,7 +6,7 @@
  * the same guard as the ID reconciliation.
  */
 import { mapDepartment, mapUser, BITRIX_PAGE_SIZE, type BitrixMapContext, type BitrixRow } from '@mikrosync/mappers';
-import { bitrixBatchCommand, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues, type BitrixTableName } from '@mikrosync/connectors';
+import { bitrixBatchCommand, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues, type BitrixTableName } from '@mikrosync/connectors/bitrix';
 import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';

@@ -11,7 +11,7 @@
  *    resumes at its cursor with the same filter and keeps its original start.
  */
 import { BITRIX_INCREMENTAL_ENTITIES, bitrixPortalClock, changeFilterValue, BITRIX_PAGE_SIZE, type BitrixIncrementalEntity, type BitrixPortalClock } from '@mikrosync/mappers';
-import { bitrixBatchCommand, BitrixMethodPausedError, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues } from '@mikrosync/connectors';
+import { bitrixBatchCommand, BitrixMethodPausedError, bitrixSubCallError, type BitrixEntityState, type BitrixRowValues } from '@mikrosync/connectors/bitrix';
 import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';

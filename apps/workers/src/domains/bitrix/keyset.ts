@@ -6,7 +6,7 @@
  * few pages does not spend 50 sub-calls of the method's time budget.
  */
 import { BITRIX_PAGE_SIZE, type BitrixIncrementalEntity } from '@mikrosync/mappers';
-import { bitrixBatchCommand, bitrixBatchRef, bitrixSubCallError, type BitrixBatchRef, type BitrixClient } from '@mikrosync/connectors';
+import { bitrixBatchCommand, bitrixBatchRef, bitrixSubCallError, type BitrixBatchRef, type BitrixClient } from '@mikrosync/connectors/bitrix';
 
 export type Rec = Record<string, unknown>;
 

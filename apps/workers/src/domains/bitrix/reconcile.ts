@@ -6,7 +6,7 @@
  * not finish; refused by the guard when too many rows would go at once.
  */
 import { BITRIX_INCREMENTAL_ENTITIES } from '@mikrosync/mappers';
-import type { BitrixEntityState } from '@mikrosync/connectors';
+import type { BitrixEntityState } from '@mikrosync/connectors/bitrix';
 import type { TaskRun } from '../../jobs/types.js';
 import type { BitrixRuntime } from './runtime.js';
 import type { CycleReport } from './report.js';

@@ -5,7 +5,7 @@
  * and logging odd records without flooding the log.
  */
 import type { Logger } from '@mikrosync/core';
-import { BitrixMethodError, BitrixMethodPausedError, BitrixPortalError } from '@mikrosync/connectors';
+import { BitrixMethodError, BitrixMethodPausedError, BitrixPortalError } from '@mikrosync/connectors/bitrix';
 import type { BitrixMapIssue } from '@mikrosync/mappers';
 
 const ISSUE_LINES_PER_ENTITY = 20;

@@ -4,7 +4,8 @@
  * BITRIX_DATABASE_URL names another one, whose pool and migrations are set up once per process.
  */
 import { PermanentError, says, type Config, type Logger } from '@mikrosync/core';
-import { BitrixClient, BitrixLimiter, BitrixStore, createWebPool, migrateBitrixDatabase, parseWebhookUrl, type WebPool } from '@mikrosync/connectors';
+import { createWebPool, type WebPool } from '@mikrosync/connectors/web';
+import { BitrixClient, BitrixLimiter, BitrixStore, migrateBitrixDatabase, parseWebhookUrl } from '@mikrosync/connectors/bitrix';
 import type { WorkerContext } from '../../context.js';
 
 export interface BitrixRuntime {

@@ -3,24 +3,25 @@
  * run, paged by code; only changed rows are written. Sub groups without a main group (or in a
  * loop) are logged with their codes and simply tried again next run.
  */
-import { CATALOG_SOURCES, readPage, catalogTransaction, writeCategories, type ErpSource } from '@mikrosync/connectors';
-import { planCategories, type ErpMainGroup, type ErpSubGroup } from '@mikrosync/mappers';
+import { CATALOG_SOURCES, readPage, type ErpSource } from '@mikrosync/connectors/erp';
+import { catalogTransaction, writeCategories } from '@mikrosync/connectors/web';
+import { planCategories } from '@mikrosync/mappers';
 import { progress, reportRows, type CatalogRun } from './run.js';
 
-async function readAll<T>(run: CatalogRun, src: ErpSource): Promise<T[]> {
-  const out: T[] = [];
+async function readAll<R>(run: CatalogRun, src: ErpSource<R>): Promise<R[]> {
+  const out: R[] = [];
   let after: string | null = null;
   for (;;) {
-    const page: Record<string, unknown>[] = await readPage(run.ctx.erp, src, after === null ? null : { time: null, key: after }, run.batchSize);
-    out.push(...(page as T[]));
+    const page: R[] = await readPage(run.ctx.erp, src, after === null ? null : { time: null, key: after }, run.batchSize);
+    out.push(...page);
     if (page.length < run.batchSize) return out;
     after = String(page[page.length - 1]![src.key]);
   }
 }
 
 export async function syncCategories(run: CatalogRun): Promise<void> {
-  const main = await readAll<ErpMainGroup>(run, CATALOG_SOURCES.mainGroups);
-  const sub = await readAll<ErpSubGroup>(run, CATALOG_SOURCES.subGroups);
+  const main = await readAll(run, CATALOG_SOURCES.mainGroups);
+  const sub = await readAll(run, CATALOG_SOURCES.subGroups);
   const plan = planCategories(main, sub);
   reportRows(run, 'kategoriler', 'not written (tried again next run)', plan.rejected);
   if (plan.rejected.length) run.notes.push(`kategoriler: ${plan.rejected.length} group(s) not written (see log)`);

@@ -10,21 +10,24 @@
  */
 import { mikroTimestamp } from '@mikrosync/core';
 import {
-  applyDeletions,
   CATALOG_SOURCES,
   countDeleteLog,
-  countErpOriginRows,
   purgeDeleteLog,
   readDeleteLog,
   readInstalledDeleteTriggers,
   readKeyPage,
+  type AnyErpSource,
+  type Row,
+} from '@mikrosync/connectors/erp';
+import {
+  applyDeletions,
+  countErpOriginRows,
   saveCatalogState,
   webCodesMissingFrom,
   webRecnosMissingFrom,
   catalogTransaction,
   type DeletionCounts,
-  type ErpSource,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/web';
 import { DELETION_TABLES, deletionCounts, deletionRefusal, emptyDeletionPlan, planDeletions, type DeleteLogRow, type DeletionPlan, type DeletionTable } from '@mikrosync/mappers';
 import { flagArg, progress, stopped, type CatalogRun } from './run.js';
 
@@ -104,13 +107,13 @@ function erpStamp(ms: number, timeZone: string): string {
   return `${t.slice(0, 4)}-${t.slice(4, 6)}-${t.slice(6, 8)}${t.slice(8)}`;
 }
 
-const RECNO_SOURCES: Partial<Record<DeletionTable, ErpSource>> = {
+const RECNO_SOURCES: Partial<Record<DeletionTable, AnyErpSource>> = {
   STOK_HAREKETLERI: CATALOG_SOURCES.stockMovements,
   CARI_HESAP_HAREKETLERI: CATALOG_SOURCES.accountMovements,
   BARKOD_TANIMLARI: CATALOG_SOURCES.barcodes,
   STOK_SATIS_FIYAT_LISTELERI: CATALOG_SOURCES.prices,
 };
-const CODE_SOURCES: Partial<Record<DeletionTable, { src: ErpSource; column: string }>> = {
+const CODE_SOURCES: Partial<Record<DeletionTable, { src: AnyErpSource; column: string }>> = {
   STOKLAR: { src: CATALOG_SOURCES.stocks, column: 'sto_kod' },
   CARI_HESAPLAR: { src: CATALOG_SOURCES.accounts, column: 'cari_kod' },
 };
@@ -142,7 +145,7 @@ async function vanished(run: CatalogRun, table: DeletionTable): Promise<Deletion
   const codes = new Set<string>();
   let after: string | null = null;
   for (;;) {
-    const page = await readKeyPage(erp, c.src, after, run.batchSize * 4, c.column);
+    const page: Row[] = await readKeyPage(erp, c.src, after, run.batchSize * 4, c.column);
     for (const r of page) codes.add(String(r.k ?? '').trim());
     if (page.length < run.batchSize * 4) break;
     after = String(page[page.length - 1]!.k);

@@ -6,21 +6,11 @@
  * The next page is read from the ERP while the current one is written.
  */
 import { PermanentError, says } from '@mikrosync/core';
-import {
-  countAfter,
-  readByKeys,
-  readPage,
-  saveCatalogState,
-  catalogTransaction,
-  type CatalogStateDetails,
-  type ErpSource,
-  type KeysetCursor,
-} from '@mikrosync/connectors';
+import { countAfter, readByKeys, readPage, type ErpSource, type KeysetCursor } from '@mikrosync/connectors/erp';
+import { saveCatalogState, catalogTransaction, type CatalogStateDetails } from '@mikrosync/connectors/web';
 import { erpTimestampText, type Mapped } from '@mikrosync/mappers';
 import type pg from 'pg';
 import { progress, reportRows, stopped, type CatalogRun } from './run.js';
-
-type ErpRow = Record<string, unknown>;
 
 export interface WriteResult {
   written: number;
@@ -28,38 +18,39 @@ export interface WriteResult {
   missing: { key: number | string; reason: string }[];
 }
 
-export interface KeysetStep<W> {
+/** A step reading `R` rows from its source and writing the `W` rows its mapper makes of them. */
+export interface KeysetStep<R, W> {
   /** Progress step and summary row: the web table. */
   step: string;
   /** sync_state.tablo_adi: the ERP table. */
   state: string;
-  source: ErpSource;
+  source: ErpSource<R>;
   /** Loads what the mapping needs; called only when there is something to read. */
   prepare?(run: CatalogRun): Promise<void>;
-  map(run: CatalogRun, rows: ErpRow[]): Mapped<W>;
+  map(run: CatalogRun, rows: R[]): Mapped<W>;
   write(run: CatalogRun, client: pg.PoolClient, rows: W[]): Promise<WriteResult>;
 }
 
-function keyOf(source: ErpSource, row: ErpRow): number | string {
-  const v = row[source.key];
+function keyOf<R>(source: ErpSource<R>, row: R): number | string {
+  const v: unknown = row[source.key];
   return typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) && source.key.endsWith('RECno') ? Number(v) : String(v ?? '');
 }
 
-function cursorOfRow(source: ErpSource, row: ErpRow): KeysetCursor {
+function cursorOfRow<R>(source: ErpSource<R>, row: R): KeysetCursor {
   return { time: source.lastup ? erpTimestampText(row[source.lastup]) : null, key: keyOf(source, row) };
 }
 
-function startCursor(run: CatalogRun, s: KeysetStep<unknown>): KeysetCursor | null {
+function startCursor(run: CatalogRun, s: Pick<KeysetStep<never, unknown>, 'state' | 'source'>): KeysetCursor | null {
   const st = run.states.get(s.state);
   if (run.full || !st || st.watermarkTime === null) return null;
   const key = s.source.key.endsWith('RECno') ? st.watermarkRecno : st.details.key;
   return key === null || key === undefined ? null : { time: st.watermarkTime, key };
 }
 
-export async function runKeysetStep<W>(run: CatalogRun, s: KeysetStep<W>): Promise<void> {
+export async function runKeysetStep<R, W>(run: CatalogRun, s: KeysetStep<R, W>): Promise<void> {
   const { erp, web, config } = run.ctx;
   const st = run.states.get(s.state);
-  let cursor = startCursor(run, s as KeysetStep<unknown>);
+  let cursor = startCursor(run, s);
   const details: CatalogStateDetails = { ...(st?.details ?? {}) };
   // A full read re-reads every waiting row anyway.
   const waiting = new Set<number | string>(run.full ? [] : (st?.details.retry ?? []));
@@ -75,7 +66,7 @@ export async function runKeysetStep<W>(run: CatalogRun, s: KeysetStep<W>): Promi
   let written = 0;
   let rejected = 0;
 
-  const commit = async (page: ErpRow[], next: KeysetCursor | null) => {
+  const commit = async (page: R[], next: KeysetCursor | null) => {
     const mapped = s.map(run, page);
     rejected += mapped.rejected.length;
     reportRows(run, s.step, 'not written', mapped.rejected);
@@ -115,7 +106,7 @@ export async function runKeysetStep<W>(run: CatalogRun, s: KeysetStep<W>): Promi
   };
 
   if (retryKeys.length) {
-    const rows = await readByKeys<ErpRow>(erp, s.source, retryKeys);
+    const rows = await readByKeys(erp, s.source, retryKeys);
     // Rows gone from the ERP no longer wait.
     for (const k of retryKeys) waiting.delete(k);
     await commit(rows, null);
@@ -123,13 +114,13 @@ export async function runKeysetStep<W>(run: CatalogRun, s: KeysetStep<W>): Promi
   }
 
   const read = (c: KeysetCursor | null) => {
-    const p = readPage<ErpRow>(erp, s.source, c, run.batchSize);
+    const p = readPage(erp, s.source, c, run.batchSize);
     p.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
     return p;
   };
-  let pending: Promise<ErpRow[]> | undefined = read(cursor);
+  let pending: Promise<R[]> | undefined = read(cursor);
   while (pending) {
-    const page: ErpRow[] = await pending;
+    const page: R[] = await pending;
     if (!page.length) break;
     const next = cursorOfRow(s.source, page[page.length - 1]!);
     // A short page is the end for this run; rows that arrive meanwhile are next run's.

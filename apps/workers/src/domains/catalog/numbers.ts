@@ -3,7 +3,8 @@
  * of the series configured in that row; one ERP query per distinct (kind, series), changed
  * columns only.
  */
-import { readNumberMaximum, readNumberSettings, updateNumberSettings, catalogTransaction } from '@mikrosync/connectors';
+import { readNumberMaximum } from '@mikrosync/connectors/erp';
+import { readNumberSettings, updateNumberSettings, catalogTransaction } from '@mikrosync/connectors/web';
 import { nextNumberPatch, numberNeeds, sourceKey } from '@mikrosync/mappers';
 import type { CatalogRun } from './run.js';
 

@@ -5,19 +5,10 @@
  * pass (CATALOG_ONHAND_FULL_PASS_MINUTES, and every `--full`) reads the whole view by code and
  * zeroes ERP stocks it no longer lists, catching any drift.
  */
-import {
-  CATALOG_SOURCES,
-  latestCursorRow,
-  readOnHandByCodes,
-  readOnHandPage,
-  readPage,
-  saveCatalogState,
-  catalogTransaction,
-  writeOnHand,
-  zeroOnHandExcept,
-  type KeysetCursor,
-} from '@mikrosync/connectors';
-import { erpTimestampText, mapOnHand, type ErpOnHand } from '@mikrosync/mappers';
+import { CATALOG_SOURCES, latestCursorRow, readOnHandByCodes, readOnHandPage, readPage, type KeysetCursor } from '@mikrosync/connectors/erp';
+import { saveCatalogState, catalogTransaction, writeOnHand, zeroOnHandExcept } from '@mikrosync/connectors/web';
+import type { ErpOnHand } from '@mikrosync/core';
+import { erpTimestampText, mapOnHand } from '@mikrosync/mappers';
 import { progress, stopped, type CatalogRun } from './run.js';
 
 const STATE = 'STOK_HAREKETTEN_ELDEKI_MIKTAR_VIEW';
@@ -77,7 +68,7 @@ async function incremental(run: CatalogRun, cursor: KeysetCursor | null, details
   const codes = new Set(run.onHandCodes);
   let next = cursor;
   for (;;) {
-    const page = await readPage<Record<string, unknown>>(erp, src, next, run.batchSize);
+    const page = await readPage(erp, src, next, run.batchSize);
     for (const r of page) {
       const code = String(r.sth_stok_kod ?? '').trim();
       if (code) codes.add(code);

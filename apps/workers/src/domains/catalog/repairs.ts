@@ -4,21 +4,24 @@
  */
 import {
   CATALOG_SOURCES,
-  addAccountMaps,
-  createPriceDefinition,
-  mapPriceList,
   readByKeys,
   readCashAndBankCodes,
   readExistingAccountCodes,
   readMovementAccountCodes,
+  readPricedLists,
+} from '@mikrosync/connectors/erp';
+import {
+  addAccountMaps,
+  createPriceDefinition,
+  mapPriceList,
   readPriceDefinitions,
   readPriceListMappings,
-  readPricedLists,
   readWebAccountCodes,
   withSyncTransaction,
   writeAccounts,
-} from '@mikrosync/connectors';
-import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type ErpAccount, type MovementCodeCount } from '@mikrosync/mappers';
+} from '@mikrosync/connectors/web';
+import { classifyMovementCodes, mapAccounts, planPriceMappings, resolvedAccountCodes, type MovementCodeCount } from '@mikrosync/mappers';
+import type { ErpAccount } from '@mikrosync/core';
 import type { TaskProcessor } from '../../jobs/types.js';
 import { flagArg } from './run.js';
 

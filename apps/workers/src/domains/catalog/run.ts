@@ -3,7 +3,7 @@
  * start, what later steps need from earlier ones, and what the summary reports.
  */
 import type { Logger } from '@mikrosync/core';
-import type { CatalogState, WriteOptions } from '@mikrosync/connectors';
+import type { CatalogState, WriteOptions } from '@mikrosync/connectors/web';
 import type { StockLookups, VatTable } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../jobs/types.js';

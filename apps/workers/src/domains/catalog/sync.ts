@@ -8,7 +8,7 @@
  * allowMassDelete (let the operator apply a deletion the guard refused).
  */
 import { PermanentError, says } from '@mikrosync/core';
-import { assertCatalogKeys, readCatalogStates, tryCatalogLock } from '@mikrosync/connectors';
+import { assertCatalogKeys, readCatalogStates, tryCatalogLock } from '@mikrosync/connectors/web';
 import type { TaskProcessor } from '../../jobs/types.js';
 import { syncCategories } from './categories.js';
 import { applyDeleteLog, installedTriggers, reconcileDeletions } from './deletions.js';

@@ -3,9 +3,8 @@
  * stocks before barcodes and prices, price definitions before prices, accounts and stocks
  * before movements. Each step = ERP source + pure mapper + set-based web writer.
  */
+import { CATALOG_SOURCES, readCashAndBankCodes } from '@mikrosync/connectors/erp';
 import {
-  CATALOG_SOURCES,
-  readCashAndBankCodes,
   readStockLookupRows,
   writeAccountMovements,
   writeAccounts,
@@ -17,7 +16,7 @@ import {
   writePrices,
   writeStockMovements,
   writeStocks,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/web';
 import {
   brandLookup,
   mapAccountMovements,
@@ -31,23 +30,14 @@ import {
   mapStockMovements,
   mapStocks,
   parseVatTable,
-  type ErpAccount,
-  type ErpAccountMovement,
-  type ErpBank,
-  type ErpBarcode,
-  type ErpCashBox,
-  type ErpDepot,
-  type ErpPrice,
-  type ErpPriceList,
-  type ErpStock,
-  type ErpStockMovement,
 } from '@mikrosync/mappers';
+import type { ErpAccount, ErpAccountMovement, ErpBank, ErpBarcode, ErpCashBox, ErpDepot, ErpPrice, ErpPriceList, ErpStock, ErpStockMovement } from '@mikrosync/core';
 import { runKeysetStep, type KeysetStep } from './keyset-step.js';
 import type { CatalogRun } from './run.js';
 
 const none = { missing: [] };
 
-const stocks: KeysetStep<ReturnType<typeof mapStocks>['rows'][number]> = {
+const stocks: KeysetStep<ErpStock, ReturnType<typeof mapStocks>['rows'][number]> = {
   step: 'stoklar',
   state: 'STOKLAR',
   source: CATALOG_SOURCES.stocks,
@@ -59,7 +49,7 @@ const stocks: KeysetStep<ReturnType<typeof mapStocks>['rows'][number]> = {
       brands: brandLookup(r.brands),
     };
   },
-  map: (run, rows) => mapStocks(rows as unknown as ErpStock[], run.lookups!),
+  map: (run, rows) => mapStocks(rows, run.lookups!),
   async write(run, client, rows) {
     const r = await writeStocks(client, rows, run.write);
     for (const code of r.newCodes) run.onHandCodes.add(code);
@@ -67,51 +57,51 @@ const stocks: KeysetStep<ReturnType<typeof mapStocks>['rows'][number]> = {
   },
 };
 
-const barcodes: KeysetStep<ReturnType<typeof mapBarcodes>['rows'][number]> = {
+const barcodes: KeysetStep<ErpBarcode, ReturnType<typeof mapBarcodes>['rows'][number]> = {
   step: 'urun_barkodlari',
   state: 'BARKOD_TANIMLARI',
   source: CATALOG_SOURCES.barcodes,
-  map: (_run, rows) => mapBarcodes(rows as unknown as ErpBarcode[]),
+  map: (_run, rows) => mapBarcodes(rows),
   write: (run, client, rows) => writeBarcodes(client, rows, run.write),
 };
 
-const priceLists: KeysetStep<ReturnType<typeof mapPriceLists>['rows'][number]> = {
+const priceLists: KeysetStep<ErpPriceList, ReturnType<typeof mapPriceLists>['rows'][number]> = {
   step: 'fiyat_tanimlari',
   state: 'STOK_SATIS_FIYAT_LISTE_TANIMLARI',
   source: CATALOG_SOURCES.priceLists,
-  map: (_run, rows) => mapPriceLists(rows as unknown as ErpPriceList[]),
+  map: (_run, rows) => mapPriceLists(rows),
   write: async (run, client, rows) => ({ written: await writePriceLists(client, rows, run.write), ...none }),
 };
 
-const prices: KeysetStep<ReturnType<typeof mapPrices>['rows'][number]> = {
+const prices: KeysetStep<ErpPrice, ReturnType<typeof mapPrices>['rows'][number]> = {
   step: 'urun_fiyat_listeleri',
   state: 'STOK_SATIS_FIYAT_LISTELERI',
   source: CATALOG_SOURCES.prices,
-  map: (_run, rows) => mapPrices(rows as unknown as ErpPrice[]),
+  map: (_run, rows) => mapPrices(rows),
   write: (run, client, rows) => writePrices(client, rows, run.write),
 };
 
-const cashBoxes: KeysetStep<ReturnType<typeof mapCashBoxes>['rows'][number]> = {
+const cashBoxes: KeysetStep<ErpCashBox, ReturnType<typeof mapCashBoxes>['rows'][number]> = {
   step: 'kasalar',
   state: 'KASALAR',
   source: CATALOG_SOURCES.cashBoxes,
-  map: (_run, rows) => mapCashBoxes(rows as unknown as ErpCashBox[]),
+  map: (_run, rows) => mapCashBoxes(rows),
   write: async (run, client, rows) => ({ written: await writeCashBoxes(client, rows, run.write), ...none }),
 };
 
-const banks: KeysetStep<ReturnType<typeof mapBanks>['rows'][number]> = {
+const banks: KeysetStep<ErpBank, ReturnType<typeof mapBanks>['rows'][number]> = {
   step: 'bankalar',
   state: 'BANKALAR',
   source: CATALOG_SOURCES.banks,
-  map: (_run, rows) => mapBanks(rows as unknown as ErpBank[]),
+  map: (_run, rows) => mapBanks(rows),
   write: async (run, client, rows) => ({ written: await writeBanks(client, rows, run.write), ...none }),
 };
 
-const depots: KeysetStep<ReturnType<typeof mapDepots>['rows'][number]> = {
+const depots: KeysetStep<ErpDepot, ReturnType<typeof mapDepots>['rows'][number]> = {
   step: 'depolar',
   state: 'DEPOLAR',
   source: CATALOG_SOURCES.depots,
-  map: (_run, rows) => mapDepots(rows as unknown as ErpDepot[]),
+  map: (_run, rows) => mapDepots(rows),
   async write(run, client, rows) {
     const r = await writeDepots(client, rows, run.write);
     if (r.skipped) {
@@ -122,15 +112,15 @@ const depots: KeysetStep<ReturnType<typeof mapDepots>['rows'][number]> = {
   },
 };
 
-const accounts: KeysetStep<ReturnType<typeof mapAccounts>['rows'][number]> = {
+const accounts: KeysetStep<ErpAccount, ReturnType<typeof mapAccounts>['rows'][number]> = {
   step: 'cari_hesaplar',
   state: 'CARI_HESAPLAR',
   source: CATALOG_SOURCES.accounts,
-  map: (_run, rows) => mapAccounts(rows as unknown as ErpAccount[]),
+  map: (_run, rows) => mapAccounts(rows),
   write: async (run, client, rows) => ({ written: await writeAccounts(client, rows, run.write), ...none }),
 };
 
-const stockMovements: KeysetStep<ReturnType<typeof mapStockMovements>['rows'][number]> = {
+const stockMovements: KeysetStep<ErpStockMovement, ReturnType<typeof mapStockMovements>['rows'][number]> = {
   step: 'stok_hareketleri',
   state: 'STOK_HAREKETLERI',
   source: CATALOG_SOURCES.stockMovements,
@@ -138,7 +128,7 @@ const stockMovements: KeysetStep<ReturnType<typeof mapStockMovements>['rows'][nu
     run.vat = parseVatTable(run.ctx.config.invoices.vatPointers);
   },
   map(run, rows) {
-    const m = mapStockMovements(rows as unknown as ErpStockMovement[], run.vat!);
+    const m = mapStockMovements(rows, run.vat!);
     if (m.fractional.size) {
       // The web column is an integer (Q45): the exact quantity is logged, the rounded one stored.
       run.log.info({ step: 'stok_hareketleri', rows: Object.fromEntries([...m.fractional].slice(0, 50)) }, `${m.fractional.size} fractional quantity(ies) rounded into the integer miktar column`);
@@ -148,14 +138,14 @@ const stockMovements: KeysetStep<ReturnType<typeof mapStockMovements>['rows'][nu
   write: (run, client, rows) => writeStockMovements(client, rows, run.write),
 };
 
-const accountMovements: KeysetStep<ReturnType<typeof mapAccountMovements>['rows'][number]> = {
+const accountMovements: KeysetStep<ErpAccountMovement, ReturnType<typeof mapAccountMovements>['rows'][number]> = {
   step: 'cari_hesap_hareketleri',
   state: 'CARI_HESAP_HAREKETLERI',
   source: CATALOG_SOURCES.accountMovements,
   async prepare(run) {
     run.specialCodes = await readCashAndBankCodes(run.ctx.erp);
   },
-  map: (run, rows) => mapAccountMovements(rows as unknown as ErpAccountMovement[], run.specialCodes!),
+  map: (run, rows) => mapAccountMovements(rows, run.specialCodes!),
   write: (run, client, rows) => writeAccountMovements(client, rows, run.write),
 };
 
@@ -164,7 +154,7 @@ export interface TableStep {
   state: string;
   run(run: CatalogRun): Promise<void>;
 }
-const step = <W>(s: KeysetStep<W>): TableStep => ({ step: s.step, state: s.state, run: (r) => runKeysetStep(r, s) });
+const step = <R, W>(s: KeysetStep<R, W>): TableStep => ({ step: s.step, state: s.state, run: (r) => runKeysetStep(r, s) });
 
 /**
  * Groups in run order after the categories; the chains of one group run at the same time on

@@ -12,14 +12,13 @@ import {
   bankQuery,
   cashBoxQuery,
   describeLedger as describe,
-  loadCollection,
   PLANNED_NUMBER,
   PLANNED_REFNO,
   portfolioChequeQuery,
-  recordPostedCollection,
   writeCollectionBatch,
   type Statement,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
+import { loadCollection, recordPostedCollection } from '@mikrosync/connectors/web';
 import {
   classifyCollection,
   collectionFingerprint,
@@ -51,8 +50,8 @@ export const collectionFlow: DocumentFlow<CollectionDoc, CollectionRefs> = {
   noun: 'collection',
   async load(ctx, id) {
     const loaded = await loadCollection(ctx.web, id, ctx.outbox);
-    const row = loaded?.row as WebCollection | undefined;
-    if (!loaded || !row) return { gone: 'deleted on the web before posting: nothing to do' };
+    if (!loaded) return { gone: 'deleted on the web before posting: nothing to do' };
+    const row = loaded.row;
     let ready: CollectionDoc['ready'];
     try {
       const c = classifyCollection(row, ctx.config.erp.timeZone);

@@ -3,8 +3,8 @@
  * (spec rule 17). A miss is a permanent error that names the record and the fix.
  */
 import { PermanentError, type RecordRef } from '@mikrosync/core';
-import { lookupBankGroup, type LoadedCollection, type WebPool } from '@mikrosync/connectors';
-import { checkedCode, type ClassifiedCollection, type WebCollection } from '@mikrosync/mappers';
+import { lookupBankGroup, type LoadedCollection, type WebPool } from '@mikrosync/connectors/web';
+import { checkedCode, type ClassifiedCollection } from '@mikrosync/mappers';
 import type { Logger } from '@mikrosync/core';
 
 const CODE_WIDTH = 25;
@@ -17,7 +17,7 @@ export interface WebCodes {
 
 export async function resolveWebCodes(web: WebPool, loaded: LoadedCollection, c: ClassifiedCollection, log: Logger): Promise<WebCodes> {
   const record: RecordRef = c.record;
-  const row = loaded.row as unknown as WebCollection;
+  const row = loaded.row;
   const account = loaded.account;
   if (!account.code) {
     throw new PermanentError(

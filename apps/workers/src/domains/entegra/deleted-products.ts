@@ -6,7 +6,15 @@
  * removal from the marketplaces), so mikrosync never sets it as the original did.
  */
 import { PermanentError, says } from '@mikrosync/core';
-import { createKeyStage, openCopy, productsMissingFrom, quoteSqlite, type EntegraReader, type ProductDeletion, type WebClient } from '@mikrosync/connectors';
+import {
+  createKeyStage,
+  openCopy,
+  productsMissingFrom,
+  quoteSqlite,
+  type EntegraReader,
+  type ProductDeletion,
+  type WebClient,
+} from '@mikrosync/connectors/entegra';
 import { entegraTimestampOrNull, PICTURE_DELETE_MARK } from '@mikrosync/mappers';
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));

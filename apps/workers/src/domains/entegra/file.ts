@@ -1,6 +1,6 @@
 /** The Entegra file settings of a run, or the reason it cannot run. */
 import { PermanentError, says, type Config } from '@mikrosync/core';
-import type { EntegraFileOptions } from '@mikrosync/connectors';
+import type { EntegraFileOptions } from '@mikrosync/connectors/entegra';
 
 export function entegraFile(config: Config): EntegraFileOptions {
   const { dbPath, busyTimeoutMs, lockWaitMs, lockRetryMs } = config.entegra;

@@ -5,7 +5,7 @@
  * Until this job has settled, the forward sync keeps the web's 1 (InvoicePrintGuard).
  */
 import { PermanentError, says, type RecordJob } from '@mikrosync/core';
-import { webInvoicePrint, writeInvoicePrinted } from '@mikrosync/connectors';
+import { webInvoicePrint, writeInvoicePrinted } from '@mikrosync/connectors/entegra';
 import type { WorkerContext } from '../../context.js';
 import { entegraFile } from './file.js';
 

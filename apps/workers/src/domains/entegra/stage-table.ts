@@ -5,7 +5,16 @@
  * SQLite itself: when the digest equals the last run's and the mirror still has as many rows,
  * nothing is read into JavaScript and nothing is written.
  */
-import { createStage, openCopy, type CopySink, type EntegraReader, type EntegraSelection, type MirrorStat, type ReadPlan, type WebClient } from '@mikrosync/connectors';
+import {
+  createStage,
+  openCopy,
+  type CopySink,
+  type EntegraReader,
+  type EntegraSelection,
+  type MirrorStat,
+  type ReadPlan,
+  type WebClient,
+} from '@mikrosync/connectors/entegra';
 import { rowEncoder, valueKind, type ColumnPlan, type MirrorTable } from '@mikrosync/mappers';
 
 /** Cells per SQLite page (about 650 orders or 210 products): each page is one short read. */

@@ -12,6 +12,7 @@
  * A bad value or layout fails the run with a PermanentError before anything is visible on the web.
  */
 import { PermanentError, says, type Config, type Logger, type TaskProgress, type TaskResult } from '@mikrosync/core';
+import { withSyncTransaction, type WebPool } from '@mikrosync/connectors/web';
 import {
   addMirrorColumns,
   deleteMissing,
@@ -28,7 +29,6 @@ import {
   replaceAll,
   tryLockEntegraSync,
   withRowids,
-  withSyncTransaction,
   writeEntegraState,
   type EntegraSelection,
   type EntegraState,
@@ -37,8 +37,7 @@ import {
   type ReadPlan,
   type SqliteColumn,
   type WebClient,
-  type WebPool,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/entegra';
 import { CANCELLED_ORDER_STATUS, MIRROR_TABLES, planColumns, runWindow, type ColumnPlan, type MirrorTable, type RunWindow } from '@mikrosync/mappers';
 import { findDeletedProducts } from './deleted-products.js';
 import { entegraFile } from './file.js';

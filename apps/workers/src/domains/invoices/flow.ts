@@ -6,18 +6,9 @@
  */
 import { randomUUID, createHash } from 'node:crypto';
 import { NotReadyError } from '@mikrosync/core';
-import {
-  accountQuery,
-  assignNumberBatch,
-  depotLockQuery,
-  loadInvoice,
-  recordPostedInvoice,
-  removeInvoiceMapping,
-  stockCodesQuery,
-  writeInvoiceBatch,
-  type InvoiceTable,
-} from '@mikrosync/connectors';
-import { invoiceKindOf, normalizeInvoice, parseVatTable, planInvoice, vatPointerOf, type InvoiceDoc, type WebInvoice, type WebInvoiceLine } from '@mikrosync/mappers';
+import { accountQuery, assignNumberBatch, depotLockQuery, stockCodesQuery, writeInvoiceBatch } from '@mikrosync/connectors/erp';
+import { loadInvoice, recordPostedInvoice, removeInvoiceMapping, type InvoiceTable } from '@mikrosync/connectors/web';
+import { invoiceKindOf, normalizeInvoice, parseVatTable, planInvoice, vatPointerOf, type InvoiceDoc } from '@mikrosync/mappers';
 import { postDocument, type DocumentFlow } from '../../posting/document.js';
 import { requireAccount, requireDepotOpen, requireStockCodes } from '../../posting/checks.js';
 
@@ -39,12 +30,11 @@ export function invoiceFlow(table: InvoiceTable): DocumentFlow<InvoiceDoc, { acc
     noun: 'invoice',
     async load(ctx, id) {
       const { config, log } = ctx;
-      const loaded = await loadInvoice(ctx.web, table, id, ctx.outbox);
-      if (!loaded) return { gone: 'deleted on the web before posting: nothing to do' };
-      if (!isPostable(table, loaded.row, config.invoices.salesPostStatuses)) return { gone: 'not ready to post (status)' };
-      if (loaded.lines.length === 0) throw new NotReadyError(`${table} ${id} has no lines yet. Fix: add the lines on the web (or delete the empty header), then re-enqueue`);
+      const web = await loadInvoice(ctx.web, table, id, ctx.outbox);
+      if (!web) return { gone: 'deleted on the web before posting: nothing to do' };
+      if (!isPostable(table, web.row, config.invoices.salesPostStatuses)) return { gone: 'not ready to post (status)' };
+      if (web.lines.length === 0) throw new NotReadyError(`${table} ${id} has no lines yet. Fix: add the lines on the web (or delete the empty header), then re-enqueue`);
       const vat = parseVatTable(config.invoices.vatPointers);
-      const web: WebInvoice = { source: table, ...loaded, lines: loaded.lines as unknown as WebInvoiceLine[] };
       const doc = normalizeInvoice(web, { timeZone: config.erp.timeZone, vatPointer: (rate: number) => vatPointerOf(rate, vat) });
       for (const warning of doc.warnings) log.warn({ table, id }, warning);
       return { doc };

@@ -5,15 +5,8 @@
  * payload: the web row is gone by the time the job runs.
  */
 import { ConflictError, PermanentError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
-import {
-  findBarcodeByRecno,
-  findBarcodeRows,
-  insertWithRecid,
-  loadBarcode,
-  loadStockRef,
-  updateRow,
-  type Row,
-} from '@mikrosync/connectors';
+import { findBarcodeByRecno, findBarcodeRows, insertWithRecid, updateRow, type Row } from '@mikrosync/connectors/erp';
+import { loadBarcode, loadStockRef } from '@mikrosync/connectors/web';
 import { barcodeCancel, barcodeUpdate, knownBarcodeType, newBarcodeRow, normalizeBarcode, stockCode, webText, type WebBarcodeRow } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
 import { ASORTI_SKIPPED, cardLedger, requireStockCard, sentOf, upsertCard } from '../../posting/card.js';

@@ -5,16 +5,8 @@
  * (`urun-guncelle`), judged against the values last sent (ledger) or the Mikro row itself.
  */
 import { ConflictError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
-import {
-  findPriceRow,
-  findStockCard,
-  insertWithRecid,
-  loadStockCard,
-  recordStockMap,
-  updateRow,
-  type ErpTx,
-  type LedgerEntry,
-} from '@mikrosync/connectors';
+import { findPriceRow, findStockCard, insertWithRecid, updateRow, type ErpTx, type LedgerEntry } from '@mikrosync/connectors/erp';
+import { loadStockCard, recordStockMap } from '@mikrosync/connectors/web';
 import {
   MAIN_PRICE_LIST,
   newCardValues,

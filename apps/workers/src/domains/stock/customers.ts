@@ -4,7 +4,8 @@
  * as changed columns only. Accounts that came from the ERP (kaynak 'erp') are never written back.
  */
 import { ConflictError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
-import { findCustomerCard, insertWithRecid, loadCustomer, updateRow } from '@mikrosync/connectors';
+import { findCustomerCard, insertWithRecid, updateRow } from '@mikrosync/connectors/erp';
+import { loadCustomer } from '@mikrosync/connectors/web';
 import {
   accountCode,
   CUSTOMER_FIELDS,

@@ -11,13 +11,12 @@ import {
   allocateSlipNumberBatch,
   depotsQuery,
   insertWithRecidBatch,
-  loadMovement,
   lowestMainDepotQuery,
   PLANNED_NUMBER,
-  recordMovementPosted,
   stockCardQuery,
   type LedgerEntry,
-} from '@mikrosync/connectors';
+} from '@mikrosync/connectors/erp';
+import { loadMovement, recordMovementPosted } from '@mikrosync/connectors/web';
 import {
   classifyMovement,
   movementFingerprint,

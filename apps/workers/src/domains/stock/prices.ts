@@ -4,7 +4,8 @@
  * itself inserts for a stock (`yeni-urun-ekleme`) and updates (`urun-guncelle`).
  */
 import { PermanentError, says, type RecordJob, type RecordRef } from '@mikrosync/core';
-import { findPriceRow, insertWithRecid, loadPrice, updateRow } from '@mikrosync/connectors';
+import { findPriceRow, insertWithRecid, updateRow } from '@mikrosync/connectors/erp';
+import { loadPrice } from '@mikrosync/connectors/web';
 import { checkedPrice, newPriceRow, priceUpdate, stockCode, webNumber } from '@mikrosync/mappers';
 import type { WorkerContext } from '../../context.js';
 import { ASORTI_SKIPPED, requireStockCard, upsertCard } from '../../posting/card.js';

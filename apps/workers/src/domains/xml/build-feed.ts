@@ -3,18 +3,10 @@
  * codes -> feed items -> `xmlurunler` upsert + XML text appended to the file. Memory holds one page
  * (plus the next one being read), whatever the number of products.
  */
-import { errorMessage, PermanentError } from '@mikrosync/core';
-import {
-  FeedFileWriter,
-  picturesMirrorExists,
-  readFeedPictures,
-  readStockFeedBounds,
-  readStockFeedPage,
-  upsertXmlurunler,
-  type FeedFile,
-  type StockFeedErpRow,
-  type UpsertCounts,
-} from '@mikrosync/connectors';
+import { errorMessage, PermanentError, type ErpFeedProductRow } from '@mikrosync/core';
+import { readStockFeedBounds, readStockFeedPage } from '@mikrosync/connectors/erp';
+import { picturesMirrorExists, readFeedPictures, upsertXmlurunler, type UpsertCounts } from '@mikrosync/connectors/web';
+import { FeedFileWriter, type FeedFile } from '@mikrosync/connectors/feed';
 import {
   FEED_FOOTER,
   formatGeneratedAt,
@@ -73,7 +65,7 @@ export async function buildFeed(ctx: WorkerContext, run: TaskRun, outputDir: str
   };
   let upserting: Promise<void> = Promise.resolve();
   try {
-    let pending: Promise<StockFeedErpRow[]> = readPage(0);
+    let pending: Promise<ErpFeedProductRow[]> = readPage(0);
     for (;;) {
       const rows = await pending;
       if (rows.length === 0) break;

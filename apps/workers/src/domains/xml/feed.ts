@@ -7,7 +7,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { PermanentError, says, type TaskResult } from '@mikrosync/core';
-import { FeedPublisher, type PublishResult } from '@mikrosync/connectors';
+import { FeedPublisher, type PublishResult } from '@mikrosync/connectors/feed';
 import type { WorkerContext } from '../../context.js';
 import type { TaskRun } from '../../jobs/types.js';
 import { buildFeed, upsertFailure } from './build-feed.js';

@@ -2,6 +2,7 @@
  * Writes planned Mikro rows in the client's order: INSERT, read the identity, then the RECid
  * update (and any follow-up columns), exactly as the traces show.
  */
+import type { CollectionPlan } from '@mikrosync/core';
 import type { ErpTx } from './client.js';
 import { insertRow, updateRow } from './rows.js';
 import { dialectPart, ident, join, sql, type SqlValue, type Statement } from './sql.js';
@@ -10,19 +11,13 @@ import type { LedgerRowSource } from './document-batch.js';
 
 type Values = Record<string, SqlValue>;
 
-export interface CollectionRowsPlan {
-  order?: { insert: Values; afterHeader: Values };
-  endorse?: { recno: number; update: Values };
-  header: { insert: Values; afterInsert: Values };
-}
-
 export interface WrittenCollection {
   headerRecno: number;
   orderRecno: number | undefined;
   rows: { table: string; recno: number; ref?: string }[];
 }
 
-export async function writeCollectionRows(tx: ErpTx, plan: CollectionRowsPlan): Promise<WrittenCollection> {
+export async function writeCollectionRows(tx: ErpTx, plan: CollectionPlan): Promise<WrittenCollection> {
   const rows: WrittenCollection['rows'] = [];
   let orderRecno: number | undefined;
   if (plan.order) {
@@ -80,7 +75,7 @@ const insertText = (table: string, row: Record<string, Statement | SqlValue>) =>
  */
 export function writeCollectionBatch(
   batch: WriteBatch,
-  plan: CollectionRowsPlan,
+  plan: CollectionPlan,
   vars: { header: BatchVariable; number: BatchVariable; refno?: BatchVariable; order?: BatchVariable },
 ): LedgerRowSource[] {
   const sources: LedgerRowSource[] = [];
