@@ -8,7 +8,7 @@
  * scheduled run with a logged "skipped" result instead (no dead letter, no alert).
  */
 import { DOMAIN_MANIFESTS, HOUSEKEEPING_QUEUE, queueForDomain, type Config, type Logger, type TaskJob } from '@mikrosync/core';
-import type { QueueRegistry } from '@mikrosync/connectors';
+import type { QueueRegistry } from '@mikrosync/connectors/queue';
 
 export interface ScheduleSpec {
   id: string;

@@ -8,7 +8,7 @@
  */
 import type { Worker } from 'bullmq';
 import { errorMessage, type Domain } from '@mikrosync/core';
-import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency } from '@mikrosync/connectors';
+import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency } from '@mikrosync/connectors/queue';
 import type { WorkerContext } from './context.js';
 
 export const DEPENDENCY_NAMES: Record<Dependency, string> = { erp: 'the ERP database', web: 'the web database' };

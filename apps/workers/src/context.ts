@@ -1,16 +1,8 @@
 /** What a processor may use: connectors only, built once per process. */
 import type { Config, Logger } from '@mikrosync/core';
-import {
-  createErpClient,
-  createRedis,
-  createWebPool,
-  DeadLetterQueue,
-  QueueRegistry,
-  type ErpClient,
-  type OutboxSettlement,
-  type RedisConnection,
-  type WebPool,
-} from '@mikrosync/connectors';
+import { createErpClient, type ErpClient } from '@mikrosync/connectors/erp';
+import { createWebPool, type OutboxSettlement, type WebPool } from '@mikrosync/connectors/web';
+import { createRedis, DeadLetterQueue, QueueRegistry, type RedisConnection } from '@mikrosync/connectors/queue';
 
 export interface WorkerContext {
   config: Config;

@@ -4,7 +4,7 @@
  * --worker` (the container healthcheck) reads it; a hung event loop or a lost Redis stops it.
  */
 import { hostname } from 'node:os';
-import { removeHeartbeat, writeHeartbeat, type WorkerBeat } from '@mikrosync/connectors';
+import { removeHeartbeat, writeHeartbeat, type WorkerBeat } from '@mikrosync/connectors/queue';
 import type { WorkerContext } from './context.js';
 
 export interface Heartbeat {

@@ -6,7 +6,7 @@
  */
 import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import { HOUSEKEEPING_QUEUE, queueForDomain, type Domain } from '@mikrosync/core';
-import { purgeOutbox } from '@mikrosync/connectors';
+import { purgeOutbox } from '@mikrosync/connectors/web';
 import type { WorkerContext } from './context.js';
 import { deadLetter } from './jobs/dead-letter.js';
 import { runRecordJob } from './jobs/record-job.js';

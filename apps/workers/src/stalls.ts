@@ -9,7 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Job } from 'bullmq';
 import { recordJobSchema } from '@mikrosync/core';
-import { findLedger, readLastOutcomes } from '@mikrosync/connectors';
+import { findLedger } from '@mikrosync/connectors/erp';
+import { readLastOutcomes } from '@mikrosync/connectors/queue';
 import type { WorkerContext } from './context.js';
 
 function key(ctx: WorkerContext, queue: string): string {

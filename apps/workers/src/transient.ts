@@ -7,7 +7,7 @@
  */
 import type { Job } from 'bullmq';
 import { errorMessage, isConnectionError, isKnownTransient, type Domain } from '@mikrosync/core';
-import type { Dependency } from '@mikrosync/connectors';
+import type { Dependency } from '@mikrosync/connectors/queue';
 import { DEPENDENCY_NAMES, type Liveness, type TransientMarks } from './breaker.js';
 import type { WorkerContext } from './context.js';
 

@@ -6,7 +6,8 @@
  */
 import express, { type Request, type Response, type Router } from 'express';
 import { defaultTaskOf, DOMAINS, langOf, t, type Config, type Domain, type Lang, type Logger } from '@mikrosync/core';
-import { DeadLetterQueue, describeRecords, recentAudit, type QueueRegistry, type WebPool } from '@mikrosync/connectors';
+import { DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors/queue';
+import { describeRecords, recentAudit, type WebPool } from '@mikrosync/connectors/web';
 import { discardDeadLetter, recordOperatorAction, requeueDeadLetter, type Operator } from '../dlq-actions.js';
 import { enqueueTask } from '../run-task.js';
 import type { StatusService } from '../status/status-service.js';

@@ -2,7 +2,7 @@
  * Outages as operators read them: "waiting for the ERP since 14:02, 223 documents queued", in
  * Turkish and English, for the status page, the alerts and /readyz.
  */
-import { DOMAIN_DEPENDENCIES, type Dependency } from '@mikrosync/connectors';
+import { DOMAIN_DEPENDENCIES, type Dependency } from '@mikrosync/connectors/queue';
 import type { Domain } from '@mikrosync/core';
 
 export interface OutageStatus {

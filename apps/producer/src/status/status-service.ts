@@ -4,17 +4,15 @@
  * rated green / amber / red.
  */
 import { DEAD_LETTER_QUEUE, queueForDomain, type Config, type Domain } from '@mikrosync/core';
+import { lastRuns, oldestOpenEvents, type WebPool } from '@mikrosync/connectors/web';
 import {
-  lastRuns,
-  oldestOpenEvents,
+  DeadLetterQueue,
   readLastOutcomes,
   readOutages,
   type DeadLetterEntry,
   type Dependency,
   type QueueRegistry,
-  type WebPool,
-} from '@mikrosync/connectors';
-import { DeadLetterQueue } from '@mikrosync/connectors';
+} from '@mikrosync/connectors/queue';
 import { domainStatuses } from './flows.js';
 import { dependenciesOf, type OutageStatus } from './outages.js';
 

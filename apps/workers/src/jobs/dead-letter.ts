@@ -1,7 +1,8 @@
 /** The dead-letter copy of a finally failed job (record or task), and its outbox events marked failed. */
 import type { Job } from 'bullmq';
 import { errorMessage, PermanentError, recordJobSchema, tablesOfJob, type DeadLetter } from '@mikrosync/core';
-import { latestOpenEvent, recordDeadLetterHour, settleOutbox } from '@mikrosync/connectors';
+import { latestOpenEvent, settleOutbox } from '@mikrosync/connectors/web';
+import { recordDeadLetterHour } from '@mikrosync/connectors/queue';
 import type { WorkerContext } from '../context.js';
 import { withoutTransientMarks } from '../transient.js';
 

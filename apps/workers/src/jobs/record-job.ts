@@ -4,7 +4,9 @@
  */
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { errorMessage, faultPoint, NotReadyError, PermanentError, recordJobSchema, says, sourceFor, tablesOfJob } from '@mikrosync/core';
-import { findLedger, latestOpenEvent, outboxSettlement, recordJobDuration, settleOutbox } from '@mikrosync/connectors';
+import { findLedger } from '@mikrosync/connectors/erp';
+import { latestOpenEvent, outboxSettlement, settleOutbox } from '@mikrosync/connectors/web';
+import { recordJobDuration } from '@mikrosync/connectors/queue';
 import type { Liveness } from '../breaker.js';
 import type { WorkerContext } from '../context.js';
 import { withoutTransientMarks } from '../transient.js';

@@ -5,7 +5,8 @@
  */
 import { UnrecoverableError, type Job } from 'bullmq';
 import { errorMessage, manifestOf, PermanentError, says, taskJobSchema, type Domain, type TaskResult } from '@mikrosync/core';
-import { finishRun, recordJobDuration, runLockKey, skippedWhileRunning, startRun, tryRunLock } from '@mikrosync/connectors';
+import { finishRun, startRun } from '@mikrosync/connectors/web';
+import { recordJobDuration, runLockKey, skippedWhileRunning, tryRunLock } from '@mikrosync/connectors/queue';
 import type { Liveness } from '../breaker.js';
 import type { WorkerContext } from '../context.js';
 import { deadLetter } from './dead-letter.js';

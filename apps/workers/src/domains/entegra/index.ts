@@ -3,7 +3,7 @@
  * sync-entegra` runs it now) and the invoice_print write-back of entegra_order records.
  */
 import { errorMessage } from '@mikrosync/core';
-import { recordEntegraFailure } from '@mikrosync/connectors';
+import { recordEntegraFailure } from '@mikrosync/connectors/entegra';
 import type { DomainModule, TaskProcessor } from '../../jobs/types.js';
 import { processInvoicePrint } from './invoice-print.js';
 import { runEntegraSync } from './sync.js';
