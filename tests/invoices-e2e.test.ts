@@ -1,13 +1,13 @@
 /**
- * Invoices through the running fleet: header and lines in separate transactions, edits and
- * deletions after posting, conflicts with changes made in Mikro, and bad input.
+ * Invoices through the running fleet: edits and deletions after posting, conflicts with changes
+ * made in Mikro, and bad input. (A header and its lines in separate transactions, a header whose
+ * lines never come: tests/runtime/job-runner.test.ts.)
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordJobId } from '@mikrosync/core';
 import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
 import { seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
-import { insertPurchase, insertSale, insertWebRow, seedStocks } from './support/invoice-seed.js';
+import { insertPurchase, insertSale, seedStocks } from './support/invoice-seed.js';
 import { type CliProcess } from './support/processes.js';
 import { startFleet, stopFleet } from './support/fleet.js';
 
@@ -41,29 +41,6 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () =
   afterAll(async () => {
     await stopFleet({ fleet, queues });
     await t?.cleanup();
-  });
-
-  it('a header and its lines written in separate transactions become one ERP document', async () => {
-    const id = await insertWebRow(t.web, 'satislar', { satis_no: 'SEP-1', cari_hesap_id: ids.serhan, odeme_sekli: 'acik_hesap', toplam_tutar: 30 });
-    // The header job has run, found no lines and waits for them (retried every 300 ms).
-    await waitFor('header job waiting for its lines', async () => {
-      const job = await queues.get('sales').getJob(recordJobId('satislar', id));
-      return (job?.data as { notReadySince?: number } | undefined)?.notReadySince !== undefined;
-    }, 30_000);
-    // One web transaction per line, 150 ms apart (the header job retries every 300 ms): each line
-    // restarts the document's quiet period, so it is posted once, with all three lines.
-    for (const [i, code] of ['K1', 'K2', 'K3'].entries()) {
-      if (i > 0) await new Promise((r) => setTimeout(r, 150));
-      await insertWebRow(t.web, 'satis_kalemleri', { satis_id: id, stok_id: stock[code], miktar: 1, birim_fiyat: 12.49, toplam_tutar: 12.49, kdv_orani: 20, sira_no: i + 1 });
-    }
-    const l = await posted(id);
-    expect(await linesOf(l.ldg_header_recno)).toHaveLength(3);
-    await new Promise((r) => setTimeout(r, 1500));
-    expect((await ledgerOf(id)).ldg_version).toBe(1);
-    expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0].n).toBe(1);
-    const [first] = await linesOf(l.ldg_header_recno);
-    // Amounts with cents: the VAT amount is a float column in Mikro.
-    expect(first).toMatchObject({ sth_vergi_pntr: 4, sth_vergi: 2.5, sth_tutar: 12.49 });
   });
 
   it('an edit after posting replaces the ERP rows and keeps the number', async () => {
@@ -156,14 +133,4 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () =
       expect(await ledgerOf(id)).toBeUndefined();
     });
   }
-
-  it('a header whose lines never come waits (not ready), is not marked done, and writes nothing', async () => {
-    const before = await erpCount();
-    const id = await insertWebRow(t.web, 'satislar', { satis_no: 'NOLINES', cari_hesap_id: ids.serhan, odeme_sekli: 'acik_hesap' });
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(await erpCount()).toBe(before);
-    const outbox = await t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id]);
-    expect(outbox.rows.map((r) => r.status)).toEqual(['enqueued']);
-    expect((await dlq.list()).find((e) => e.record?.id === id)).toBeUndefined();
-  });
 });

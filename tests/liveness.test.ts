@@ -1,86 +1,34 @@
 /**
  * Liveness: outages of the ERP and of the web database are waited out (no dead letter, the status
  * API says what the fleet waits for, one alert for the outage and one for the recovery, the backlog
- * posted within seconds of the recovery); a job that itself kills its worker process is
- * dead-lettered after JOB_MAX_STALLED crashes in a row while the others are posted; a record has
- * at most one dead letter, and it disappears when the record is posted.
+ * posted within seconds of the recovery); a transient failure that outlasts its budget is
+ * dead-lettered. (Crash loops and dead letters per record: tests/runtime/dead-letter.test.ts.)
  * Outages are real: the fleet reaches PostgreSQL through a TCP gate that the test closes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { describe, expect, it } from 'vitest';
 import { recordJobId } from '@mikrosync/core';
-import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
-import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from './support/seed.js';
-import { startCli, type CliProcess } from './support/processes.js';
+import { ERP_UNDER_TEST, waitFor, type TestEnv } from './support/test-env.js';
+import { apiStatus, fleetUp, insertSome, posted, useStatusFleet } from './support/status-fleet.js';
 import { startTcpGate, throughGate, type TcpGate } from './support/tcp-gate.js';
 import { TEST_PG_URL } from './support/env.js';
 import { startAlertHook } from './support/alert-hook.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-});
+const statusFleet = useStatusFleet();
+const setup = statusFleet.setup;
 
 async function webhook() {
   const hook = await startAlertHook('/hook');
-  cleanups.push(() => hook.close());
+  statusFleet.onCleanup(() => hook.close());
   return hook;
-}
-
-interface Setup {
-  t: TestEnv;
-  ids: SeededIds;
-  base: string;
-  dlq: DeadLetterQueue;
-  queues: QueueRegistry;
-  start(args: string[], extra?: Record<string, string>): CliProcess;
-}
-
-async function setup(env: Record<string, string>, route?: (t: TestEnv) => Record<string, string>): Promise<Setup> {
-  const t = await createTestEnv({ HTTP_PORT: String(20000 + Math.floor(Math.random() * 20000)), LOG_LEVEL: 'info', ...env });
-  cleanups.push(() => t.cleanup());
-  await seedErpMasterData(t.erp);
-  const ids = await seedWebMasterData(t.web);
-  Object.assign(t.env, route?.(t) ?? {});
-  const queues = new QueueRegistry(createRedis({ url: t.env.REDIS_URL! }), { prefix: t.config.redis.prefix, attempts: 3, backoffMs: 100 });
-  cleanups.push(async () => {
-    await queues.close();
-    queues.connection.disconnect();
-  });
-  return {
-    t,
-    ids,
-    base: `http://127.0.0.1:${t.env.HTTP_PORT}`,
-    dlq: new DeadLetterQueue(queues),
-    queues,
-    start(args, extra = {}) {
-      const p = startCli(args, { ...t.env, ...extra });
-      cleanups.push(() => p.stop('SIGKILL'));
-      return p;
-    },
-  };
 }
 
 async function gate(): Promise<TcpGate> {
   const g = await startTcpGate(Number(new URL(TEST_PG_URL).port || 5432));
-  cleanups.push(() => g.stop());
+  statusFleet.onCleanup(() => g.stop());
   return g;
 }
 
-async function fleetUp(s: Setup, fleet: CliProcess): Promise<void> {
-  await waitFor('status page up', async () => (await fetch(`${s.base}/healthz`).catch(() => undefined))?.ok, 60_000).catch((err: Error) => {
-    throw new Error(`${err.message}\n${fleet.output().slice(-3000)}`);
-  });
-}
-
-const posted = async (t: TestEnv) => (await t.web.query('SELECT count(*)::int AS n FROM int_tahsilat_mapping')).rows[0].n as number;
 const ledger = async (t: TestEnv) => (await t.erpSql.query('SELECT count(*)::int AS n, count(DISTINCT ldg_web_id)::int AS ids FROM "MIKROSYNC_LEDGER"')).rows[0];
-const apiStatus = async (base: string) => (await (await fetch(`${base}/api/status`)).json()) as {
-  outages: { dependency: string; since: string; queued: number }[];
-  flows: { flow: string; health: string; reasons: string[]; deadLetters: unknown[]; why?: string[] }[];
-};
-const insertSome = (s: Setup, n: number, from = 1) =>
-  Promise.all(Array.from({ length: n }, (_, i) => insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: from + i })));
 
 // Outage settings: a first retry 30 s away, so only the promotion at recovery can post the
 // backlog within seconds; breakers open fast and probe twice a second; alerts after 1.5 s.
@@ -199,62 +147,5 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('outages are waited out', () => {
     expect(dead).toMatchObject({ permanent: false, attempts: 1, queue: 'collections' });
     expect(dead.reason).toContain(`tahsilatlar ${id}: the ERP database could not be reached for`);
     expect(dead.reason).toMatch(/Fix: make the ERP database reachable, then re-enqueue/);
-  });
-});
-
-describe.skipIf(ERP_UNDER_TEST !== 'pg')('crash loops and dead letters', () => {
-  it('a job that kills its worker process 3 times in a row is dead-lettered, naming the record; the others are posted', async () => {
-    const s = await setup({ JOB_MAX_STALLED: '3' });
-    s.start(['producer']);
-    const [poison] = await insertSome(s, 1, 500);
-    const others: string[] = [];
-    let crashes = 0;
-    const dead = await waitFor(
-      'dead letter of the crashing job',
-      async () => {
-        const d = (await s.dlq.list()).find((e) => e.record?.id === poison);
-        if (d) return d;
-        // One worker at a time; each dies on the poisoned record, and is started again.
-        others.push(...(await insertSome(s, 2, 600 + others.length)));
-        const w = s.start(['worker', '--domain', 'collections'], { MIKROSYNC_FAULT: `record:${poison}` });
-        const exit = await Promise.race([w.exited, new Promise<undefined>((r) => setTimeout(() => r(undefined), 15_000))]);
-        if (exit?.signal === 'SIGKILL') crashes++;
-        else await w.stop('SIGKILL');
-        return undefined;
-      },
-      120_000,
-      0,
-    );
-    expect(crashes).toBe(3);
-    expect(dead.reason).toContain(`tahsilatlar ${poison}: this job stopped the worker process 3 times in a row`);
-    expect(dead.reason).toContain('Fix:');
-    // The rest is posted by a healthy worker; nothing else is dead-lettered.
-    const healthy = s.start(['worker', '--domain', 'collections']);
-    await waitFor('others posted', async () => (await posted(s.t)) === others.length || undefined, 30_000).catch(async (err: Error) => {
-      const outbox = (await s.t.web.query('SELECT status, count(*)::int AS n FROM sync_outbox GROUP BY 1')).rows;
-      const counts = await s.queues.get('collections').getJobCounts();
-      throw new Error(`${err.message}: ${await posted(s.t)} of ${others.length}; outbox ${JSON.stringify(outbox)}; queue ${JSON.stringify(counts)}\n${healthy.output().slice(-3000)}`);
-    });
-    expect((await s.dlq.list()).map((d) => d.record?.id)).toEqual([poison]);
-    expect((await s.t.erpSql.query('SELECT count(*)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [poison])).rows[0].n).toBe(0);
-  }, 300_000);
-
-  it('one dead letter per record, gone when the record is fixed on the web and posted; the flow turns green', async () => {
-    const s = await setup({});
-    await fleetUp(s, s.start(['start']));
-    const id = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 0 });
-    const first = await waitFor('dead letter', async () => (await s.dlq.list()).find((e) => e.record?.id === id), 20_000);
-    expect((await apiStatus(s.base)).flows.find((f) => f.flow === 'collections')!.health).toBe('red');
-    // Edited but still wrong: a newer dead letter replaces the first one.
-    await s.t.web.query(`UPDATE tahsilatlar SET aciklama = 'still zero' WHERE id = $1`, [id]);
-    await waitFor('newer dead letter', async () => {
-      const mine = (await s.dlq.list()).filter((e) => e.record?.id === id);
-      return mine.length === 1 && mine[0]!.failedAt !== first.failedAt ? mine : undefined;
-    }, 20_000);
-    // Fixed on the web: posted, its dead letter gone, the flow green.
-    await s.t.web.query('UPDATE tahsilatlar SET tutar = 25 WHERE id = $1', [id]);
-    await waitFor('posted', async () => (await posted(s.t)) === 1 || undefined, 20_000);
-    await waitFor('dead letter gone', async () => (await s.dlq.count()) === 0 || undefined, 10_000);
-    await waitFor('flow green', async () => (await apiStatus(s.base)).flows.find((f) => f.flow === 'collections')!.health === 'green' || undefined, 10_000);
   });
 });

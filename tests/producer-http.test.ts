@@ -1,25 +1,24 @@
 /**
  * The producer's operator surfaces: Bull Board behind basic auth (and refused on a public address
- * without credentials), /healthz, /readyz, /metrics; cron schedules with their time zone; a worker
- * that stops gracefully on SIGTERM.
+ * without credentials), /healthz, /readyz, /metrics; the operator commands test-connection and
+ * status, and a wrong setting at start-up. (Schedules, the outbox listener and worker shutdown:
+ * tests/runtime.)
  */
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, HOUSEKEEPING_QUEUE, loadConfig } from '@mikrosync/core';
-import { applySchedules, startProducer, startHttpServer, type RunningProducer } from '@mikrosync/producer';
+import { startProducer, startHttpServer, type RunningProducer } from '@mikrosync/producer';
 import { createTestEnv, waitFor, type TestEnv } from './support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData } from './support/seed.js';
-import { runCli, startCli } from './support/processes.js';
 
-describe('producer HTTP, schedules and shutdown', () => {
+describe('producer HTTP', () => {
   let t: TestEnv;
   let producer: RunningProducer;
   let base: string;
   const auth = { authorization: `Basic ${Buffer.from('operator:correct-horse').toString('base64')}` };
 
   beforeAll(async () => {
-    const schedules = { SCHEDULE_HOUSEKEEPING: '15 4 * * *', SCHEDULE_CATALOG: '*/15 * * * *', SCHEDULE_ENTEGRA: '*/10 * * * *', SCHEDULE_BITRIX: '*/5 * * * *' };
-    t = await createTestEnv({ ADMIN_USER: 'operator', ADMIN_PASSWORD: 'correct-horse', ...schedules });
+    t = await createTestEnv({ ADMIN_USER: 'operator', ADMIN_PASSWORD: 'correct-horse' });
     producer = await startProducer(t.config, t.log);
     base = `http://127.0.0.1:${(producer.server!.address() as AddressInfo).port}`;
   });
@@ -38,59 +37,6 @@ describe('producer HTTP, schedules and shutdown', () => {
     const api = await fetch(`${base}/admin/queues/api/queues`, { headers: auth });
     const names = ((await api.json()) as { queues: { name: string }[] }).queues.map((q) => q.name);
     expect(names).toEqual(expect.arrayContaining(['collections', 'dead-letter', HOUSEKEEPING_QUEUE]));
-  });
-
-  it('turns a schedule on or off by its own SCHEDULE_* setting, not by the producer machine\'s worker settings', async () => {
-    const keys = async (queue: string) => (await producer.queues.get(queue).getJobSchedulers()).map((s) => s.key);
-    expect(await keys('catalog')).toEqual(['catalog-sync']);
-    // Entegra and Bitrix24 are not configured on this (producer) machine: their workers may run
-    // elsewhere, so the schedules stay.
-    expect(t.config.entegra.dbPath).toBeUndefined();
-    expect(t.config.bitrix.webhookUrl).toBeFalsy();
-    expect(await keys('entegra')).toEqual(['entegra-sync']);
-    expect(await keys('bitrix')).toEqual(['bitrix-cycle']);
-    // Empty and `off` turn them off.
-    await applySchedules(producer.queues, loadConfig({ ...t.env, SCHEDULE_ENTEGRA: '', SCHEDULE_BITRIX: 'off' }), t.log);
-    expect(await keys('entegra')).toEqual([]);
-    expect(await keys('bitrix')).toEqual([]);
-    expect(await keys('catalog')).toEqual(['catalog-sync']);
-    await applySchedules(producer.queues, t.config, t.log);
-    expect(await keys('entegra')).toEqual(['entegra-sync']);
-  });
-
-  it('a one-off command run from a shell with other settings leaves the fleet\'s schedules alone', async () => {
-    const keys = async (queue: string) => (await producer.queues.get(queue).getJobSchedulers()).map((s) => s.key);
-    const shell = { ...t.env, SCHEDULE_CATALOG: '', SCHEDULE_ENTEGRA: '', SCHEDULE_BITRIX: '', SCHEDULE_HOUSEKEEPING: '' };
-    const sweep = await runCli(['sweep', '--wait', '--timeout', '20'], shell);
-    expect(sweep.code, sweep.output).toBe(0);
-    expect(sweep.output).toMatch(/enqueued \d+ outbox event/);
-    expect(await keys('catalog')).toEqual(['catalog-sync']);
-    expect(await keys('entegra')).toEqual(['entegra-sync']);
-    expect(await keys('bitrix')).toEqual(['bitrix-cycle']);
-    expect(await keys(HOUSEKEEPING_QUEUE)).toEqual(['housekeeping-purge-outbox']);
-  });
-
-  it('a scheduled Entegra or Bitrix24 run on a worker without its setting is skipped, not dead-lettered', async () => {
-    const worker = startCli(['worker', '--domain', 'entegra,bitrix'], t.env);
-    try {
-      for (const [domain, task] of [['entegra', 'sync'], ['bitrix', 'cycle']] as const) {
-        await producer.queues.get(domain).add(`${domain}:${task}`, { kind: 'task', task, requestedBy: 'schedule' }, { jobId: `scheduled-${domain}` });
-      }
-      const runs = await waitFor('both scheduled runs finished', async () => {
-        // By job id: the fleet's real schedules may fire during the test too.
-        const r = await t.web.query(`SELECT flow, status, summary FROM sync_runs WHERE job_id IN ('scheduled-entegra', 'scheduled-bitrix') AND status <> 'running' ORDER BY flow`);
-        return r.rows.length === 2 ? r.rows : undefined;
-      }, 60_000).catch((err: Error) => {
-        throw new Error(`${err.message}\n${worker.output()}`);
-      });
-      expect(runs).toEqual([
-        { flow: 'bitrix', status: 'succeeded', summary: 'skipped: BITRIX_WEBHOOK_URL is not set' },
-        { flow: 'entegra', status: 'succeeded', summary: 'skipped: ENTEGRA_DB_PATH is not set' },
-      ]);
-      expect((await producer.queues.get('dead-letter').getJobCounts('waiting')).waiting).toBe(0);
-    } finally {
-      await worker.stop();
-    }
   });
 
   it('refuses to listen on a non-loopback address without credentials', async () => {
@@ -134,32 +80,6 @@ describe('producer HTTP, schedules and shutdown', () => {
     }
   });
 
-  it('registers cron schedules once, in the configured time zone, however many producers start', async () => {
-    const second = await startProducer(t.config, t.log, { http: false });
-    try {
-      const schedulers = await producer.queues.get(HOUSEKEEPING_QUEUE).getJobSchedulers();
-      expect(schedulers).toHaveLength(1);
-      expect(schedulers[0]).toMatchObject({ key: 'housekeeping-purge-outbox', pattern: '15 4 * * *', tz: 'Europe/Istanbul' });
-    } finally {
-      await second.close();
-    }
-  });
-
-  it('a worker stops on SIGTERM within the shutdown timeout and exits cleanly', async () => {
-    const worker = startCli(['worker', '--domain', 'collections'], { ...t.env, LOG_LEVEL: 'info' });
-    try {
-      // Start-up from source takes long on a loaded machine; the bound under test is the shutdown.
-      await waitFor('worker started', async () => /workers started/.test(worker.output()), 60_000);
-      const sent = Date.now();
-      worker.child.kill('SIGTERM');
-      const { code } = await worker.exited;
-      expect(code).toBe(0);
-      expect(Date.now() - sent).toBeLessThan(Number(t.env.SHUTDOWN_TIMEOUT_MS) + 2000);
-      expect(worker.output()).toMatch(/shutting down/);
-    } finally {
-      await worker.stop('SIGKILL');
-    }
-  });
 });
 
 describe('operator commands', () => {
@@ -201,23 +121,5 @@ describe('operator commands', () => {
     expect(res.output).toMatch(/WORKER_CONCURRENCY: expected a whole number/);
     expect(res.output).toMatch(/WEB_DATABASE_URL: expected a URL such as postgres:/);
     expect(res.output).not.toContain('topsecret');
-  });
-
-  it('the outbox listener reconnects after its connection is killed', async () => {
-    const producer = await startProducer(t.config, t.log, { http: false });
-    try {
-      const listenerPid = async () =>
-        (await t.web.query(`SELECT pid FROM pg_stat_activity WHERE application_name = 'mikrosync-listener' AND datname = current_database()`)).rows[0]?.pid as number | undefined;
-      const first = await waitFor('listener connected', listenerPid);
-      await t.web.query('SELECT pg_terminate_backend($1)', [first]);
-      // The new backend shows up in pg_stat_activity before its LISTEN has run: wait for both.
-      const second = await waitFor('listener reconnected and listening', async () => {
-        const pid = await listenerPid();
-        return pid && pid !== first && producer.relay.listening ? pid : undefined;
-      });
-      expect(second).not.toBe(first);
-    } finally {
-      await producer.close();
-    }
   });
 });
