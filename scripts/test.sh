@@ -22,6 +22,8 @@ npx tsc -b
 npx tsc -p tsconfig.tests.json
 echo "== lint"
 npx eslint .
+echo "== generated files"
+npm run --silent generate:check
 echo "== tests"
 results=$(mktemp)
 output=$(mktemp)

@@ -2,7 +2,7 @@
  * A generated Entegra database (db.s3db) with the real table layouts: every table and column of
  * spec/schema/entegra-sqlite.json with its declared type, key, NOT NULL and default exactly as
  * PRAGMA table_info reported them (read through the generated catalogue, which
- * tests/entegra-schema.test.ts keeps byte-identical to the JSON), filled with deterministic,
+ * tests/entegra/schema.test.ts keeps byte-identical to the JSON), filled with deterministic,
  * realistic rows: orders spread over the last months with their lines, products with quantities,
  * prices, pictures, descriptions and marketplace info, messages and customers. Text values include
  * Turkish letters, quotes, tabs, newlines and backslashes.

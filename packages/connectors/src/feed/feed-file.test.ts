@@ -57,5 +57,5 @@ describe('SSH helpers', () => {
   it('quotes any value as one POSIX shell word', () => {
     expect(shellQuote(`/var/www/it's here/$HOME "x"`)).toBe(`'/var/www/it'\\''s here/$HOME "x"'`);
   });
-  // The fingerprint format is checked against ssh-keygen -lf in tests/stock-xml-upload.test.ts.
+  // The fingerprint format is checked against ssh-keygen -lf in tests/xml/upload.test.ts.
 });
