@@ -3,12 +3,8 @@
  * section is a block under its heading, each variable is shown with its default (or, when it has
  * none, its example or nothing) and its `.describe()` text. A one-line description follows the value;
  * a longer one stands above the variable, line by line as written.
- *
- *   npx tsx scripts/generate-env-example.ts            write .env.example
- *   npx tsx scripts/generate-env-example.ts --check    write nothing; fail when .env.example is stale
+ * Run through `npm run generate` (and checked by `npm run generate:check`), like every generator.
  */
-import { readFileSync, realpathSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { fieldDefault, fieldMeta } from '../packages/core/src/config/fields.js';
 import { SECTIONS } from '../packages/core/src/config/index.js';
 
@@ -21,7 +17,7 @@ const HEADER = [
   '# A wrong or missing value stops start-up with a message naming the variable.',
   '# Read from ./.env; MIKROSYNC_ENV_FILE=<file> in the environment names another file instead (npm run demo',
   '# writes and uses .demo/demo.env).',
-  '# (This template is generated from packages/core/src/config/sections by scripts/generate-env-example.ts.)',
+  '# (This template is generated from packages/core/src/config/sections by npm run generate.)',
 ];
 
 /** Column of the `#` of a comment after a value, as far as the value leaves room. */
@@ -56,22 +52,3 @@ export function renderEnvExample(): string {
 export function outputs(): Record<string, string> {
   return { [OUTPUT]: renderEnvExample() };
 }
-
-function main(argv: string[]): number {
-  const check = argv.includes('--check');
-  for (const [path, text] of Object.entries(outputs())) {
-    const file = new URL(`../${path}`, import.meta.url);
-    if (!check) {
-      writeFileSync(file, text);
-      console.log(`wrote ${path} (${text.length} bytes)`);
-    } else if (readFileSync(file, 'utf8') !== text) {
-      console.error(`${path} is stale: run npx tsx scripts/generate-env-example.ts`);
-      return 1;
-    }
-  }
-  return 0;
-}
-
-// Only run when invoked as a script, not when a test imports outputs().
-const invokedPath = process.argv[1] ? realpathSync(process.argv[1]) : '';
-if (invokedPath === realpathSync(fileURLToPath(import.meta.url))) process.exitCode = main(process.argv.slice(2));

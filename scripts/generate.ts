@@ -11,6 +11,7 @@ import { mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as entegraSchema from './generate-entegra-schema.js';
+import * as envExample from './generate-env-example.js';
 import * as mikroColumns from './generate-mikro-columns.js';
 import * as schemaDdl from './generate-schema-ddl.js';
 
@@ -24,8 +25,7 @@ export const GENERATORS: readonly Generator[] = [
   { script: 'scripts/generate-schema-ddl.ts', outputs: schemaDdl.outputs },
   { script: 'scripts/generate-mikro-columns.ts', outputs: mikroColumns.outputs },
   { script: 'scripts/generate-entegra-schema.ts', outputs: entegraSchema.outputs },
-  // ---- Generators added at merge go here (same outputs() shape), e.g.
-  // { script: 'scripts/generate-env-example.ts', outputs: envExample.outputs },
+  { script: 'scripts/generate-env-example.ts', outputs: envExample.outputs },
 ];
 
 export const REGENERATE_COMMAND = 'npm run generate';

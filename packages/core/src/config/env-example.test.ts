@@ -6,7 +6,7 @@ describe('.env.example', () => {
   it('is what the configuration sections generate', () => {
     for (const [path, text] of Object.entries(outputs())) {
       const committed = readFileSync(new URL(`../../../../${path}`, import.meta.url), 'utf8');
-      expect(committed, `${path} is stale: run npx tsx scripts/generate-env-example.ts`).toBe(text);
+      expect(committed, `${path} is stale: run npm run generate`).toBe(text);
     }
   });
 

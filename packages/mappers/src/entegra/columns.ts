@@ -43,7 +43,7 @@ export function planColumns(table: MirrorTable, sqliteColumns: readonly SqliteCo
       `Entegra table ${table.sqlite} in ${source} lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} of the known layout; nothing was written.`,
       {
         says: says('err.entegraFile', { path: source, detail: `${table.sqlite} lacks ${missing.join(', ')}` }),
-        fix: 'check that ENTEGRA_DB_PATH points at the live Entegra database; if Entegra really removed the column, regenerate the layout (scripts/generate-entegra-schema.ts) from an updated spec/schema/entegra-sqlite.json',
+        fix: 'check that ENTEGRA_DB_PATH points at the live Entegra database; if Entegra really removed the column, update spec/schema/entegra-sqlite.json and regenerate the layout (npm run generate)',
       },
     );
   }

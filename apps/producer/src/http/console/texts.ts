@@ -2,7 +2,7 @@
  * Every static word of the operations console, in Turkish and English. Texts that depend on the
  * data (flow labels, reasons, fixes, counters, timelines, answers to actions) come from the server
  * already in the page's language; these are the page's own words. The English table is typed by the
- * Turkish one, so a key missing from either fails the build, and tests/console-texts.test.ts checks
+ * Turkish one, so a key missing from either fails the build, and apps/producer/src/http/console/texts.test.ts checks
  * that every key the page builds exists and is not empty.
  */
 

@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './support/repo-copy.js';
+import { REPO_ROOT } from '../support/repo-copy.js';
 
 const read = (rel: string) => readFileSync(path.join(REPO_ROOT, rel), 'utf8');
 const repoFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: REPO_ROOT, encoding: 'utf8' })
@@ -20,7 +20,7 @@ const repoFiles = execFileSync('git', ['ls-files', '--cached', '--others', '--ex
 
 const CODE_DIRS = /^(apps|packages|tests|scripts|bench|db)\//;
 const CODE_FILE = /\.(?:[cm]?[jt]s|sql|sh)$/;
-const SELF = 'tests/docs.test.ts';
+const SELF = 'tests/deploy/docs.test.ts';
 const DOC = String.raw`(ARCHITECTURE(?:\.md)?|docs/architecture\.md|erp\.md|entegra\.md|bitrix24\.md|stock-xml\.md)`;
 const SEC = String.raw`\d+(?:\.\d+)*`;
 const LIST = String.raw`${SEC}(?:\s*(?:[–/-]|,|and)\s*§?\s?${SEC})*`;
