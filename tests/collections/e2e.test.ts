@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
-import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
-import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from '../support/seed.js';
+import { ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
+import { insertCollection, type SeededIds } from '../support/seed.js';
 import { type CliProcess } from '../support/processes.js';
-import { startFleet, stopFleet } from '../support/fleet.js';
+import { deadLetterOf, startSeededFleet, stopFleet } from '../support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -21,13 +21,10 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
   const erpDocs = async (where = 'TRUE') =>
     (await t.erpSql.query(`SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE ${where} ORDER BY "cha_RECno"`)).rows;
   const outboxOf = (id: string) => settledOutbox(t.web, id);
-  const deadLetterFor = (id: string) => waitFor(`dead letter of ${id}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === id));
+  const deadLetterFor = (id: string) => deadLetterOf(dlq, id);
 
   beforeAll(async () => {
-    t = await createTestEnv();
-    await seedErpMasterData(t.erp);
-    ids = await seedWebMasterData(t.web);
-    ({ fleet, queues, dlq } = await startFleet(t));
+    ({ t, ids, fleet, queues, dlq } = await startSeededFleet());
   });
   afterAll(async () => {
     await stopFleet({ fleet, queues });

@@ -6,8 +6,7 @@
  * a viewer reads but every action answers 403 in the page's language, Bull Board is the admin's.
  */
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { smtpReceiver, type SmtpReceiver } from '../support/smtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, QueueRegistry } from '@mikrosync/connectors';
 import { StatusService, SummaryMailer } from '@mikrosync/producer';
@@ -20,24 +19,6 @@ const OPERATOR = { user: 'kasiyer', password: 'operator-pass-123' };
 const VIEWER = { user: 'muhasebe', password: 'viewer-pass-123' };
 const basic = (l: { user: string; password: string }) => ({ authorization: `Basic ${Buffer.from(`${l.user}:${l.password}`).toString('base64')}` });
 const json = { 'Content-Type': 'application/json' };
-
-async function smtpReceiver() {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString()));
-      stream.on('end', () => {
-        mails.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { mails, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}?ignoreTLS=true`, close: () => server.close() };
-}
 
 interface DeadLetterJson {
   id: string;
@@ -69,7 +50,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations console API', () => {
   let ids: SeededIds;
   let fleet: CliProcess;
   let base: string;
-  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+  let smtp: SmtpReceiver;
   let adaWeb: string;
   let collectionId: string;
 

@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
-import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from '../support/test-env.js';
-import { seedErpMasterData, seedWebMasterData, type SeededIds } from '../support/seed.js';
+import { ERP_UNDER_TEST, waitFor, type TestEnv } from '../support/test-env.js';
+import { type SeededIds } from '../support/seed.js';
 import { insertPurchase, insertSale, seedStocks } from '../support/invoice-seed.js';
 import { type CliProcess } from '../support/processes.js';
-import { startFleet, stopFleet } from '../support/fleet.js';
+import { deadLetterOf, startSeededFleet, stopFleet } from '../support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -23,7 +23,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () =
   const headerOf = async (recno: number) => (await t.erpSql.query('SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE "cha_RECno" = $1', [recno])).rows[0];
   const linesOf = async (recno: number) => (await t.erpSql.query('SELECT * FROM "STOK_HAREKETLERI" WHERE sth_fat_recid_recno = $1 ORDER BY sth_satirno', [recno])).rows;
   const erpCount = async () => Number((await t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "STOK_HAREKETLERI") AS n')).rows[0].n);
-  const deadLetterFor = (id: string) => waitFor(`dead letter of ${id}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === id), 20_000);
+  const deadLetterFor = (id: string) => deadLetterOf(dlq, id, 20_000);
   const posted = (id: string, version = 1) =>
     waitFor(`ledger v${version} of ${id}`, async () => {
       const l = await ledgerOf(id);
@@ -32,11 +32,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('invoices: web -> queue -> Mikro', () =
 
   beforeAll(async () => {
     // The document quiet period is well above the relay's latency on a loaded machine.
-    t = await createTestEnv({ OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' });
-    await seedErpMasterData(t.erp);
-    ids = await seedWebMasterData(t.web);
-    stock = await seedStocks(t.web, t.erp);
-    ({ fleet, queues, dlq } = await startFleet(t));
+    ({ t, ids, seeded: stock, fleet, queues, dlq } = await startSeededFleet({ OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' }, (e) => seedStocks(e.web, e.erp)));
   });
   afterAll(async () => {
     await stopFleet({ fleet, queues });

@@ -5,8 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { smtpReceiver, type SmtpReceiver } from '../support/smtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from '../support/test-env.js';
@@ -17,31 +16,12 @@ import { startAlertHook, type AlertHook } from '../support/alert-hook.js';
 const ADMIN = { user: 'operator', password: 'S3CRET-admin-pass' };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
 
-
-async function smtpReceiver() {
-  const mails: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      let data = '';
-      stream.on('data', (c: Buffer) => (data += c.toString()));
-      stream.on('end', () => {
-        mails.push(data);
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { mails, url: `smtp://127.0.0.1:${(server.server.address() as AddressInfo).port}?ignoreTLS=true`, close: () => server.close() };
-}
-
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations', () => {
   let t: TestEnv;
   let ids: SeededIds;
   let fleet: CliProcess;
   let hook: AlertHook;
-  let smtp: Awaited<ReturnType<typeof smtpReceiver>>;
+  let smtp: SmtpReceiver;
   let base: string;
   let queues: QueueRegistry;
   let logDir: string;

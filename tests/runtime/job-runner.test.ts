@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordJobId } from '@mikrosync/core';
 import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
-import { erpInsert, insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from '../support/seed.js';
+import { erpInsert, insertCollection, type SeededIds } from '../support/seed.js';
 import { syncInsert, webInsert } from '../support/stock-seed.js';
 import { insertWebRow, seedStocks } from '../support/invoice-seed.js';
 import { startCli, type CliProcess } from '../support/processes.js';
-import { startFleet, stopFleet } from '../support/fleet.js';
+import { startSeededFleet, stopFleet } from '../support/fleet.js';
 import { collectionCounts, useCliFleet } from '../support/cli-fleet.js';
 
 const fleet = useCliFleet();
@@ -114,11 +114,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('documents not ready yet', () => {
 
   beforeAll(async () => {
     // The document quiet period is well above the relay's latency on a loaded machine.
-    t = await createTestEnv({ OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' });
-    await seedErpMasterData(t.erp);
-    ids = await seedWebMasterData(t.web);
-    stock = await seedStocks(t.web, t.erp);
-    ({ fleet: invoiceFleet, queues, dlq } = await startFleet(t));
+    ({ t, ids, seeded: stock, fleet: invoiceFleet, queues, dlq } = await startSeededFleet({ OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' }, (e) => seedStocks(e.web, e.erp)));
   });
   afterAll(async () => {
     await stopFleet({ fleet: invoiceFleet, queues });

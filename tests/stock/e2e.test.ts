@@ -10,7 +10,7 @@ import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from '../support
 import { erpInsert } from '../support/seed.js';
 import { erpRows, outboxRows, stockDomainCounts, syncInsert, webInsert } from '../support/stock-seed.js';
 import { type CliProcess } from '../support/processes.js';
-import { startFleet, stopFleet } from '../support/fleet.js';
+import { deadLetterOf, startFleet, stopFleet } from '../support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('stock domain: web -> queue -> Mikro', () => {
   let t: TestEnv;
@@ -21,7 +21,7 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('stock domain: web -> queue -> Mikro', 
   const lists: Record<number, string> = {};
 
   const card = async (code: string) => (await erpRows(t.erp, 'STOKLAR', { sto_kod: code }, 'sto_RECno'))[0];
-  const deadLetterFor = (id: string) => waitFor(`dead letter of ${id}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === id), 20_000);
+  const deadLetterFor = (id: string) => deadLetterOf(dlq, id, 20_000);
   const settled = (table: string, id: string) =>
     waitFor(`outbox of ${table} ${id} settled`, async () => {
       const rows = await outboxRows(t.web, table, id);

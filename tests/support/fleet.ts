@@ -4,7 +4,8 @@
  */
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { startCli, type CliProcess } from './processes.js';
-import { waitFor, type TestEnv } from './test-env.js';
+import { seedErpMasterData, seedWebMasterData, type SeededIds } from './seed.js';
+import { createTestEnv, waitFor, type TestEnv } from './test-env.js';
 
 export interface TestFleet {
   fleet: CliProcess;
@@ -33,4 +34,24 @@ export async function stopFleet(f: Partial<TestFleet>): Promise<void> {
   await f.fleet?.stop();
   await f.queues?.close();
   f.queues?.connection.disconnect();
+}
+
+/** The dead letter of a web record, once it is there. */
+export function deadLetterOf(dlq: DeadLetterQueue, recordId: string, timeoutMs?: number) {
+  return waitFor(`dead letter of ${recordId}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === recordId), timeoutMs);
+}
+
+/**
+ * The start of an end-to-end suite: a fresh environment with the ERP and web master data seeded,
+ * `seed` run on it, then the whole fleet.
+ */
+export async function startSeededFleet<S = undefined>(
+  env: Record<string, string> = {},
+  seed?: (t: TestEnv) => Promise<S>,
+): Promise<TestFleet & { t: TestEnv; ids: SeededIds; seeded: S }> {
+  const t = await createTestEnv(env);
+  await seedErpMasterData(t.erp);
+  const ids = await seedWebMasterData(t.web);
+  const seeded = (seed ? await seed(t) : undefined) as S;
+  return { t, ids, seeded, ...(await startFleet(t)) };
 }
