@@ -4,43 +4,24 @@
  * reason that names the record and the fix, and writes nothing. (Re-enqueuing a dead letter once
  * fixed: tests/runtime/dead-letter.test.ts.)
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
-import { ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
+import { describe, expect, it } from 'vitest';
+import { ERP_UNDER_TEST, waitFor } from '../support/test-env.js';
 import { insertCollection, type SeededIds } from '../support/seed.js';
-import { type CliProcess } from '../support/processes.js';
-import { deadLetterOf, startSeededFleet, stopFleet } from '../support/fleet.js';
+import { useCollectionsSuite } from '../support/fleet.js';
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', () => {
-  let t: TestEnv;
-  let ids: SeededIds;
-  let fleet: CliProcess;
-  let dlq: DeadLetterQueue;
-  let queues: QueueRegistry;
-
-  const erpDocs = async (where = 'TRUE') =>
-    (await t.erpSql.query(`SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE ${where} ORDER BY "cha_RECno"`)).rows;
-  const outboxOf = (id: string) => settledOutbox(t.web, id);
-  const deadLetterFor = (id: string) => deadLetterOf(dlq, id);
-
-  beforeAll(async () => {
-    ({ t, ids, fleet, queues, dlq } = await startSeededFleet());
-  });
-  afterAll(async () => {
-    await stopFleet({ fleet, queues });
-    await t?.cleanup();
-  });
+  const s = useCollectionsSuite();
 
   it('posts a new collection to the ERP with its mapping and number written back, within seconds', async () => {
     const started = Date.now();
-    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'havale', banka_id: ids.banks['10'], tutar: 250.5 });
-    const mapping = await waitFor('mapping row', async () => (await t.web.query('SELECT * FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0], 15_000);
+    const id = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'havale', banka_id: s.ids.banks['10'], tutar: 250.5 });
+    const mapping = await waitFor('mapping row', async () => (await s.t.web.query('SELECT * FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0], 15_000);
     expect(Date.now() - started).toBeLessThan(10_000);
-    const [doc] = await erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
+    const [doc] = await s.erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
     expect(doc).toMatchObject({ cha_evrak_tip: 1, cha_cinsi: 17, cha_kod: 'SERHAN', cha_kasa_hizkod: '10', cha_meblag: 250.5, cha_karsidgrupno: 9 });
-    const web = (await t.web.query('SELECT tahsilat_seri_no, tahsilat_sira_no, belge_no FROM tahsilatlar WHERE id = $1', [id])).rows[0];
+    const web = (await s.t.web.query('SELECT tahsilat_seri_no, tahsilat_sira_no, belge_no FROM tahsilatlar WHERE id = $1', [id])).rows[0];
     expect(web).toEqual({ tahsilat_seri_no: '', tahsilat_sira_no: doc.cha_evrakno_sira, belge_no: String(doc.cha_evrakno_sira) });
-    expect(await outboxOf(id)).toEqual([{ status: 'done', last_error: null }]);
+    expect(await s.outboxOf(id)).toEqual([{ status: 'done', last_error: null }]);
   });
 
   const badInputs: { name: string; row: (i: SeededIds) => Record<string, unknown>; reason: RegExp }[] = [
@@ -52,49 +33,49 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('collections: web -> queue -> Mikro', (
   ];
   for (const bad of badInputs) {
     it(`rejects bad input (${bad.name}) with a clear reason and writes nothing`, async () => {
-      const before = (await t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "ODEME_EMIRLERI") AS n')).rows[0].n;
-      const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, ...bad.row(ids) }).catch((err: Error) => {
+      const before = (await s.t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "ODEME_EMIRLERI") AS n')).rows[0].n;
+      const id = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, ...bad.row(s.ids) }).catch((err: Error) => {
         throw new Error(`web rejected the row itself: ${err.message}`);
       });
-      const dead = await deadLetterFor(id);
+      const dead = await s.deadLetterFor(id);
       expect(dead.reason).toMatch(bad.reason);
       expect(dead.reason).toContain(id);
       expect(dead.permanent).toBe(true);
-      const after = (await t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "ODEME_EMIRLERI") AS n')).rows[0].n;
+      const after = (await s.t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "ODEME_EMIRLERI") AS n')).rows[0].n;
       expect(after).toBe(before);
-      expect((await outboxOf(id))[0]!.status).toBe('failed');
+      expect((await s.outboxOf(id))[0]!.status).toBe('failed');
     });
   }
 
   it('rejects an account code longer than Mikro keeps instead of cutting it', async () => {
     const longCode = 'K'.repeat(26);
-    const acc = (await t.web.query(`INSERT INTO cari_hesaplar (cari_kodu, cari_adi, cari_tipi) VALUES ($1, 'UZUN', 'Müşteri') RETURNING id`, [longCode])).rows[0].id;
-    const id = await insertCollection(t.web, { cari_hesap_id: acc, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 5 });
-    const dead = await deadLetterFor(id);
+    const acc = (await s.t.web.query(`INSERT INTO cari_hesaplar (cari_kodu, cari_adi, cari_tipi) VALUES ($1, 'UZUN', 'Müşteri') RETURNING id`, [longCode])).rows[0].id;
+    const id = await insertCollection(s.t.web, { cari_hesap_id: acc, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 5 });
+    const dead = await s.deadLetterFor(id);
     expect(dead.reason).toMatch(/account code "K{26}" is 26 characters; Mikro allows 25/);
-    expect(await erpDocs(`"cha_kod" LIKE 'KKKK%'`)).toHaveLength(0);
+    expect(await s.erpDocs(`"cha_kod" LIKE 'KKKK%'`)).toHaveLength(0);
   });
 
   it('cuts a long description to the 40 characters Mikro keeps for receipts', async () => {
-    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 9, aciklama: 'Ş'.repeat(60) });
-    const mapping = await waitFor('mapping', async () => (await t.web.query('SELECT erp_recno FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0]);
-    const [doc] = await erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
+    const id = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 9, aciklama: 'Ş'.repeat(60) });
+    const mapping = await waitFor('mapping', async () => (await s.t.web.query('SELECT erp_recno FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0]);
+    const [doc] = await s.erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
     expect(doc.cha_aciklama).toBe('Ş'.repeat(40));
   });
 
   it('stores notes with SQL metacharacters verbatim', async () => {
     const note = `O'B"; DROP TABLE "CARI_HESAPLAR"; --]`;
-    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 12, aciklama: note });
-    const mapping = await waitFor('mapping', async () => (await t.web.query('SELECT erp_recno FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0]);
-    const [doc] = await erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
+    const id = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 12, aciklama: note });
+    const mapping = await waitFor('mapping', async () => (await s.t.web.query('SELECT erp_recno FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rows[0]);
+    const [doc] = await s.erpDocs(`"cha_RECno" = ${Number(mapping.erp_recno)}`);
     expect(doc.cha_aciklama).toBe(note);
-    expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "CARI_HESAPLAR"')).rows[0].n).toBeGreaterThan(0);
+    expect((await s.t.erpSql.query('SELECT count(*)::int AS n FROM "CARI_HESAPLAR"')).rows[0].n).toBeGreaterThan(0);
   });
 
   it('keeps other jobs flowing while a bad one fails', async () => {
-    const bad = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: -1 });
-    const good = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 3 });
-    await deadLetterFor(bad);
-    await waitFor('good one posted', async () => (await t.web.query('SELECT 1 FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [good])).rowCount);
+    const bad = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: -1 });
+    const good = await insertCollection(s.t.web, { cari_hesap_id: s.ids.serhan, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 3 });
+    await s.deadLetterFor(bad);
+    await waitFor('good one posted', async () => (await s.t.web.query('SELECT 1 FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [good])).rowCount);
   });
 });

@@ -4,65 +4,47 @@
  * after JOB_MAX_STALLED crashes in a row while the others are posted; a record has at most one dead
  * letter, and it disappears when the record is fixed and posted.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
-import { ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
-import { insertCollection, type SeededIds } from '../support/seed.js';
-import { runCli, type CliProcess } from '../support/processes.js';
-import { deadLetterOf, startSeededFleet, stopFleet } from '../support/fleet.js';
+import { describe, expect, it } from 'vitest';
+import { ERP_UNDER_TEST, waitFor } from '../support/test-env.js';
+import { insertCollection } from '../support/seed.js';
+import { runCli } from '../support/processes.js';
+import { useCollectionsSuite } from '../support/fleet.js';
 import { apiStatus, fleetUp, insertSome, posted, useStatusFleet } from '../support/status-fleet.js';
 
 const statusFleet = useStatusFleet();
 const setup = statusFleet.setup;
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('re-enqueuing a dead letter', () => {
-  let t: TestEnv;
-  let ids: SeededIds;
-  let fleet: CliProcess;
-  let dlq: DeadLetterQueue;
-  let queues: QueueRegistry;
-
-  const erpDocs = async (where = 'TRUE') =>
-    (await t.erpSql.query(`SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE ${where} ORDER BY "cha_RECno"`)).rows;
-  const outboxOf = (id: string) => settledOutbox(t.web, id);
-  const deadLetterFor = (id: string) => deadLetterOf(dlq, id);
-
-  beforeAll(async () => {
-    ({ t, ids, fleet, queues, dlq } = await startSeededFleet());
-  });
-  afterAll(async () => {
-    await stopFleet({ fleet, queues });
-    await t?.cleanup();
-  });
+  const s = useCollectionsSuite();
 
   it('sends a collection for an unmapped customer to the dead-letter queue, writes nothing, and posts it once after the fix', async () => {
-    const stranger = (await t.web.query(`INSERT INTO cari_hesaplar (cari_kodu, cari_adi, cari_tipi) VALUES ('', 'ADA TOPTAN', 'Müşteri') RETURNING id`)).rows[0].id as string;
-    const before = (await erpDocs()).length;
-    const id = await insertCollection(t.web, { cari_hesap_id: stranger, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 75 });
-    const dead = await deadLetterFor(id);
+    const stranger = (await s.t.web.query(`INSERT INTO cari_hesaplar (cari_kodu, cari_adi, cari_tipi) VALUES ('', 'ADA TOPTAN', 'Müşteri') RETURNING id`)).rows[0].id as string;
+    const before = (await s.erpDocs()).length;
+    const id = await insertCollection(s.t.web, { cari_hesap_id: stranger, tahsilat_tipi: 'nakit', kasa_id: s.ids.kasa001, tutar: 75 });
+    const dead = await s.deadLetterFor(id);
     expect(dead.reason).toContain(stranger);
     expect(dead.reason).toContain('ADA TOPTAN');
     expect(dead.reason).toMatch(/int_kodmap_cari/);
     expect(dead.permanent).toBe(true);
     expect(dead.attempts).toBe(1);
-    expect((await erpDocs()).length).toBe(before);
-    const outbox = (await outboxOf(id))[0]!;
+    expect((await s.erpDocs()).length).toBe(before);
+    const outbox = (await s.outboxOf(id))[0]!;
     expect(outbox.status).toBe('failed');
     expect(outbox.last_error).toBe(dead.reason);
 
     // The operator adds the mapping and re-enqueues by hand.
-    await t.erpSql.query(`INSERT INTO "CARI_HESAPLAR" ("cari_kod", "cari_unvan1") VALUES ('ADA', 'ADA TOPTAN')`);
-    await t.web.query('INSERT INTO int_kodmap_cari (web_cari_id, erp_cari_kod) VALUES ($1, $2)', [stranger, 'ADA']);
-    const requeue = await runCli(['dlq', 'requeue', dead.id], t.env);
+    await s.t.erpSql.query(`INSERT INTO "CARI_HESAPLAR" ("cari_kod", "cari_unvan1") VALUES ('ADA', 'ADA TOPTAN')`);
+    await s.t.web.query('INSERT INTO int_kodmap_cari (web_cari_id, erp_cari_kod) VALUES ($1, $2)', [stranger, 'ADA']);
+    const requeue = await runCli(['dlq', 'requeue', dead.id], s.t.env);
     expect(requeue.code, requeue.output).toBe(0);
-    await waitFor('posted after requeue', async () => (await t.web.query('SELECT 1 FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rowCount);
-    expect(await erpDocs(`"cha_kod" = 'ADA'`)).toHaveLength(1);
-    expect((await outboxOf(id)).map((o) => o.status)).toEqual(['done']);
-    expect((await dlq.list()).find((e) => e.record?.id === id)).toBeUndefined();
+    await waitFor('posted after requeue', async () => (await s.t.web.query('SELECT 1 FROM int_tahsilat_mapping WHERE web_tahsilat_id = $1', [id])).rowCount);
+    expect(await s.erpDocs(`"cha_kod" = 'ADA'`)).toHaveLength(1);
+    expect((await s.outboxOf(id)).map((o) => o.status)).toEqual(['done']);
+    expect((await s.dlq.list()).find((e) => e.record?.id === id)).toBeUndefined();
     // A second requeue of the same (now gone) dead letter changes nothing.
-    expect((await runCli(['dlq', 'requeue', dead.id], t.env)).code).toBe(1);
+    expect((await runCli(['dlq', 'requeue', dead.id], s.t.env)).code).toBe(1);
     await new Promise((r) => setTimeout(r, 500));
-    expect(await erpDocs(`"cha_kod" = 'ADA'`)).toHaveLength(1);
+    expect(await s.erpDocs(`"cha_kod" = 'ADA'`)).toHaveLength(1);
   });
 });
 

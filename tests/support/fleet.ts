@@ -2,10 +2,12 @@
  * A whole fleet (`mikrosync start`: producer and every worker in one process) for an end-to-end
  * test, with a queue registry and the dead-letter queue to look at.
  */
+import type pg from 'pg';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { startCli, type CliProcess } from './processes.js';
 import { seedErpMasterData, seedWebMasterData, type SeededIds } from './seed.js';
-import { createTestEnv, waitFor, type TestEnv } from './test-env.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestEnv, settledOutbox, waitFor, type TestEnv } from './test-env.js';
 
 export interface TestFleet {
   fleet: CliProcess;
@@ -41,6 +43,11 @@ export function deadLetterOf(dlq: DeadLetterQueue, recordId: string, timeoutMs?:
   return waitFor(`dead letter of ${recordId}`, async () => (await dlq.list(0, 999)).find((e) => e.record?.id === recordId), timeoutMs);
 }
 
+export interface SeededFleet extends TestFleet {
+  t: TestEnv;
+  ids: SeededIds;
+}
+
 /**
  * The start of an end-to-end suite: a fresh environment with the ERP and web master data seeded,
  * `seed` run on it, then the whole fleet.
@@ -48,10 +55,34 @@ export function deadLetterOf(dlq: DeadLetterQueue, recordId: string, timeoutMs?:
 export async function startSeededFleet<S = undefined>(
   env: Record<string, string> = {},
   seed?: (t: TestEnv) => Promise<S>,
-): Promise<TestFleet & { t: TestEnv; ids: SeededIds; seeded: S }> {
+): Promise<SeededFleet & { seeded: S }> {
   const t = await createTestEnv(env);
   await seedErpMasterData(t.erp);
   const ids = await seedWebMasterData(t.web);
   const seeded = (seed ? await seed(t) : undefined) as S;
   return { t, ids, seeded, ...(await startFleet(t)) };
+}
+
+export interface CollectionsSuite extends SeededFleet {
+  /** Collection receipts (and other account movements) in the ERP, in record order. */
+  erpDocs(where?: string): Promise<pg.QueryResult['rows']>;
+  outboxOf(id: string): ReturnType<typeof settledOutbox>;
+  deadLetterFor(id: string): ReturnType<typeof deadLetterOf>;
+}
+
+/** For a describe block of collection tests: a seeded fleet started before its tests, stopped after them. */
+export function useCollectionsSuite(): CollectionsSuite {
+  const suite = {
+    erpDocs: async (where = 'TRUE') => (await suite.t.erpSql.query(`SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE ${where} ORDER BY "cha_RECno"`)).rows,
+    outboxOf: (id: string) => settledOutbox(suite.t.web, id),
+    deadLetterFor: (id: string) => deadLetterOf(suite.dlq, id),
+  } as CollectionsSuite;
+  beforeAll(async () => {
+    Object.assign(suite, await startSeededFleet());
+  });
+  afterAll(async () => {
+    await stopFleet(suite);
+    await suite.t?.cleanup();
+  });
+  return suite;
 }
