@@ -3,26 +3,8 @@
  * original did, and one upsert row per product code.
  */
 import { describe, expect, it } from 'vitest';
-import { feedImages, formatDecimal, toFeedItem, toXmlurunlerRow, trimSpaces, uniqueByCode, type ErpFeedProductRow } from './feed-item.js';
-
-const card = (over: Partial<ErpFeedProductRow> = {}): ErpFeedProductRow => ({
-  sto_RECno: 1,
-  sto_kod: 'A1',
-  sto_isim: 'Ürün',
-  sto_marka_kodu: 'SUNMAN',
-  sto_kisa_ismi: '',
-  sto_yer_kod: 'U-C1',
-  sto_sektor_kodu: '23 cm',
-  sto_ambalaj_kodu: 'Kartela',
-  sto_altgrup_kod: 'O-69',
-  sto_anagrup_kod: 'OYN',
-  barcode: '8690000000001',
-  stock: 5,
-  price1: 10,
-  price2: 20,
-  price3: 9,
-  ...over,
-});
+import { feedImages, formatDecimal, toFeedItem, toXmlurunlerRow, trimSpaces, uniqueByCode } from './feed-item.js';
+import { card } from './feed-card.test-support.js';
 
 describe('numbers', () => {
   it.each([

@@ -6,29 +6,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { XMLParser } from 'fast-xml-parser';
 import { PermanentError } from '@mikrosync/core';
-import { toFeedItem, toXmlurunlerRow, type ErpFeedProductRow } from './feed-item.js';
+import { toFeedItem, toXmlurunlerRow } from './feed-item.js';
+import { card } from './feed-card.test-support.js';
 import { escapeXml, FEED_FOOTER, formatGeneratedAt, renderFeedHeader, renderProduct, renderProducts } from './render.js';
 
 const SAMPLE = readFileSync(new URL('../../../../fixtures/stock-xml/sample.xml', import.meta.url), 'utf8');
-
-const card = (over: Partial<ErpFeedProductRow> = {}): ErpFeedProductRow => ({
-  sto_RECno: 1,
-  sto_kod: 'A1',
-  sto_isim: 'Ürün',
-  sto_marka_kodu: 'SUNMAN',
-  sto_kisa_ismi: '',
-  sto_yer_kod: 'U-C1',
-  sto_sektor_kodu: '23 cm',
-  sto_ambalaj_kodu: 'Kartela',
-  sto_altgrup_kod: 'O-69',
-  sto_anagrup_kod: 'OYN',
-  barcode: '8690000000001',
-  stock: 5,
-  price1: 10,
-  price2: 20,
-  price3: 9,
-  ...over,
-});
 
 describe('text values', () => {
   it('escapes the five XML characters as entities and keeps Turkish letters as they are', () => {
