@@ -6,13 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordJobId } from '@mikrosync/core';
-import { type DeadLetterQueue, type QueueRegistry } from '@mikrosync/connectors';
 import { createTestEnv, ERP_UNDER_TEST, settledOutbox, waitFor, type TestEnv } from '../support/test-env.js';
-import { erpInsert, insertCollection, type SeededIds } from '../support/seed.js';
+import { erpInsert, insertCollection } from '../support/seed.js';
 import { syncInsert, webInsert } from '../support/stock-seed.js';
-import { insertWebRow, seedStocks } from '../support/invoice-seed.js';
-import { startCli, type CliProcess } from '../support/processes.js';
-import { startSeededFleet, stopFleet } from '../support/fleet.js';
+import { insertWebRow } from '../support/invoice-seed.js';
+import { startCli } from '../support/processes.js';
+import { useInvoicesSuite } from '../support/fleet.js';
 import { collectionCounts, useCliFleet } from '../support/cli-fleet.js';
 
 const fleet = useCliFleet();
@@ -96,62 +95,39 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('transient failures', () => {
 });
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('documents not ready yet', () => {
-  let t: TestEnv;
-  let ids: SeededIds;
-  let stock: Record<string, string>;
-  let invoiceFleet: CliProcess;
-  let dlq: DeadLetterQueue;
-  let queues: QueueRegistry;
-
-  const ledgerOf = async (id: string) => (await t.erpSql.query('SELECT * FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0];
-  const linesOf = async (recno: number) => (await t.erpSql.query('SELECT * FROM "STOK_HAREKETLERI" WHERE sth_fat_recid_recno = $1 ORDER BY sth_satirno', [recno])).rows;
-  const erpCount = async () => Number((await t.erpSql.query('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "STOK_HAREKETLERI") AS n')).rows[0].n);
-  const posted = (id: string, version = 1) =>
-    waitFor(`ledger v${version} of ${id}`, async () => {
-      const l = await ledgerOf(id);
-      return l && l.ldg_version >= version ? l : undefined;
-    }, 20_000);
-
-  beforeAll(async () => {
-    // The document quiet period is well above the relay's latency on a loaded machine.
-    ({ t, ids, seeded: stock, fleet: invoiceFleet, queues, dlq } = await startSeededFleet({ OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' }, (e) => seedStocks(e.web, e.erp)));
-  });
-  afterAll(async () => {
-    await stopFleet({ fleet: invoiceFleet, queues });
-    await t?.cleanup();
-  });
+  const s = useInvoicesSuite();
 
   it('a header and its lines written in separate transactions become one ERP document', async () => {
-    const id = await insertWebRow(t.web, 'satislar', { satis_no: 'SEP-1', cari_hesap_id: ids.serhan, odeme_sekli: 'acik_hesap', toplam_tutar: 30 });
+    const id = await insertWebRow(s.t.web, 'satislar', { satis_no: 'SEP-1', cari_hesap_id: s.ids.serhan, odeme_sekli: 'acik_hesap', toplam_tutar: 30 });
     // The header job has run, found no lines and waits for them (retried every 300 ms).
     await waitFor('header job waiting for its lines', async () => {
-      const job = await queues.get('sales').getJob(recordJobId('satislar', id));
+      const job = await s.queues.get('sales').getJob(recordJobId('satislar', id));
       return (job?.data as { notReadySince?: number } | undefined)?.notReadySince !== undefined;
     }, 30_000);
     // One web transaction per line, 150 ms apart (the header job retries every 300 ms): each line
     // restarts the document's quiet period, so it is posted once, with all three lines.
     for (const [i, code] of ['K1', 'K2', 'K3'].entries()) {
       if (i > 0) await new Promise((r) => setTimeout(r, 150));
-      await insertWebRow(t.web, 'satis_kalemleri', { satis_id: id, stok_id: stock[code], miktar: 1, birim_fiyat: 12.49, toplam_tutar: 12.49, kdv_orani: 20, sira_no: i + 1 });
+      await insertWebRow(s.t.web, 'satis_kalemleri', { satis_id: id, stok_id: s.stock[code], miktar: 1, birim_fiyat: 12.49, toplam_tutar: 12.49, kdv_orani: 20, sira_no: i + 1 });
     }
-    const l = await posted(id);
-    expect(await linesOf(l.ldg_header_recno)).toHaveLength(3);
+    const l = await s.posted(id);
+    expect(await s.linesOf(l.ldg_header_recno)).toHaveLength(3);
     await new Promise((r) => setTimeout(r, 1500));
-    expect((await ledgerOf(id)).ldg_version).toBe(1);
-    expect((await t.erpSql.query('SELECT count(*)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0].n).toBe(1);
-    const [first] = await linesOf(l.ldg_header_recno);
+    expect((await s.ledgerOf(id)).ldg_version).toBe(1);
+    expect((await s.t.erpSql.query('SELECT count(*)::int AS n FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0].n).toBe(1);
+    const [first] = await s.linesOf(l.ldg_header_recno);
     // Amounts with cents: the VAT amount is a float column in Mikro.
     expect(first).toMatchObject({ sth_vergi_pntr: 4, sth_vergi: 2.5, sth_tutar: 12.49 });
   });
 
   it('a header whose lines never come waits (not ready), is not marked done, and writes nothing', async () => {
-    const before = await erpCount();
-    const id = await insertWebRow(t.web, 'satislar', { satis_no: 'NOLINES', cari_hesap_id: ids.serhan, odeme_sekli: 'acik_hesap' });
+    const before = await s.erpCount();
+    const id = await insertWebRow(s.t.web, 'satislar', { satis_no: 'NOLINES', cari_hesap_id: s.ids.serhan, odeme_sekli: 'acik_hesap' });
     await new Promise((r) => setTimeout(r, 2500));
-    expect(await erpCount()).toBe(before);
-    const outbox = await t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id]);
+    expect(await s.erpCount()).toBe(before);
+    const outbox = await s.t.web.query('SELECT status FROM sync_outbox WHERE record_id = $1', [id]);
     expect(outbox.rows.map((r) => r.status)).toEqual(['enqueued']);
-    expect((await dlq.list()).find((e) => e.record?.id === id)).toBeUndefined();
+    expect((await s.dlq.list()).find((e) => e.record?.id === id)).toBeUndefined();
   });
 });
 

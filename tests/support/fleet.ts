@@ -6,6 +6,7 @@ import type pg from 'pg';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
 import { startCli, type CliProcess } from './processes.js';
 import { seedErpMasterData, seedWebMasterData, type SeededIds } from './seed.js';
+import { seedStocks } from './invoice-seed.js';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestEnv, settledOutbox, waitFor, type TestEnv } from './test-env.js';
 
@@ -79,6 +80,49 @@ export function useCollectionsSuite(): CollectionsSuite {
   } as CollectionsSuite;
   beforeAll(async () => {
     Object.assign(suite, await startSeededFleet());
+  });
+  afterAll(async () => {
+    await stopFleet(suite);
+    await suite.t?.cleanup();
+  });
+  return suite;
+}
+
+export interface InvoicesSuite extends SeededFleet {
+  /** Web stock ids by code (seedStocks). */
+  stock: Record<string, string>;
+  ledgerOf(id: string): Promise<pg.QueryResult['rows'][number] | undefined>;
+  headerOf(recno: number): Promise<pg.QueryResult['rows'][number] | undefined>;
+  linesOf(recno: number): Promise<pg.QueryResult['rows']>;
+  /** Account and stock movements in the ERP together: "nothing written" is this count unchanged. */
+  erpCount(): Promise<number>;
+  deadLetterFor(id: string): ReturnType<typeof deadLetterOf>;
+  /** The ledger row of a document once it reached `version`. */
+  posted(id: string, version?: number): Promise<pg.QueryResult['rows'][number]>;
+}
+
+/**
+ * For a describe block of invoice tests: a seeded fleet with stock cards on both sides, whose
+ * document quiet period is well above the relay's latency on a loaded machine.
+ */
+export function useInvoicesSuite(): InvoicesSuite {
+  const erp = (text: string, values: unknown[] = []) => suite.t.erpSql.query(text, values);
+  const suite = {
+    ledgerOf: async (id: string) => (await erp('SELECT * FROM "MIKROSYNC_LEDGER" WHERE ldg_web_id = $1', [id])).rows[0],
+    headerOf: async (recno: number) => (await erp('SELECT * FROM "CARI_HESAP_HAREKETLERI" WHERE "cha_RECno" = $1', [recno])).rows[0],
+    linesOf: async (recno: number) => (await erp('SELECT * FROM "STOK_HAREKETLERI" WHERE sth_fat_recid_recno = $1 ORDER BY sth_satirno', [recno])).rows,
+    erpCount: async () => Number((await erp('SELECT (SELECT count(*) FROM "CARI_HESAP_HAREKETLERI") + (SELECT count(*) FROM "STOK_HAREKETLERI") AS n')).rows[0].n),
+    deadLetterFor: (id: string) => deadLetterOf(suite.dlq, id, 20_000),
+    posted: (id: string, version = 1) =>
+      waitFor(`ledger v${version} of ${id}`, async () => {
+        const l = await suite.ledgerOf(id);
+        return l && l.ldg_version >= version ? l : undefined;
+      }, 20_000),
+  } as InvoicesSuite;
+  beforeAll(async () => {
+    const env = { OUTBOX_DEBOUNCE_MS: '50', OUTBOX_DOCUMENT_DEBOUNCE_MS: '1000', NOT_READY_RETRY_MS: '300', NOT_READY_MAX_WAIT_MS: '600000' };
+    const { seeded, ...fleet } = await startSeededFleet(env, (e) => seedStocks(e.web, e.erp));
+    Object.assign(suite, fleet, { stock: seeded });
   });
   afterAll(async () => {
     await stopFleet(suite);
