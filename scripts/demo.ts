@@ -14,6 +14,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { DOMAINS, defaultTaskOf } from '@mikrosync/core';
 import { createEntegraDb } from '../tests/support/entegra-fixture.js';
 import { makeLead, makeContact, makeCompany, makeDeal, startFakeBitrix } from '../tests/support/fake-bitrix/index.js';
 import { startSshd, type TestSshd } from '../tests/support/sshd.js';
@@ -185,9 +186,11 @@ async function main(): Promise<void> {
     onSignal('SIGTERM');
     return;
   }
-  for (const [flow, task] of [['catalog', 'sync'], ['entegra', 'sync'], ['xml', 'feed'], ['bitrix', 'cycle']] as const) {
+  // Every domain's default task once, so the page shows each flow with a run behind it.
+  for (const domain of DOMAINS) {
+    const task = defaultTaskOf(domain);
     if (stopping) return;
-    await cli(['run', flow, task], 'ignore');
+    if (task) await cli(['run', domain, task.name], 'ignore');
   }
 
   const cliHint = `MIKROSYNC_ENV_FILE=${path.relative(root, envFile)} npm run dev -- dlq list`;
