@@ -2,15 +2,19 @@
  * Watches the fleet and sends alerts: jobs reaching the dead-letter queue (grouped: at most one
  * message per flow per ALERT_GROUP_MINUTES), flows stale past their threshold, queues with waiting
  * jobs and no worker, Redis or a database unreachable — and the all-clear when each recovers.
- * Only one producer of the fleet evaluates at a time (a lease in Redis).
+ * Only one producer of the fleet evaluates at a time (a lease in Redis). What an alert says is in
+ * texts.ts; here only when to send it, and the facts a dead-letter alert names.
  */
 import type { Config, Domain, Logger } from '@mikrosync/core';
 import type { ErpClient } from '@mikrosync/connectors/erp';
-import type { WebPool } from '@mikrosync/connectors/web';
-import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type Dependency, type QueueRegistry } from '@mikrosync/connectors/queue';
+import { describeRecords, mappingWebLabel, type WebPool } from '@mikrosync/connectors/web';
+import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type DeadLetterEntry, type Dependency, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
-import type { AlertChannel, AlertMessage } from './channels.js';
-import { describeOutage } from '../status/outages.js';
+import type { AlertChannel } from './channels.js';
+import { alertIn, alertText, type AlertEvent, type DeadLetterItem } from './texts.js';
+
+/** How many dead letters of a group an alert names; the rest are counted. */
+const DEAD_LETTERS_NAMED = 3;
 
 /** After an outage, how long a flow may take to drain its backlog before it counts as stale again. */
 const OUTAGE_DRAIN_GRACE_MS = 60_000;
@@ -18,7 +22,7 @@ const OUTAGE_DRAIN_GRACE_MS = 60_000;
 interface DeadGroup {
   firstSeenAt: number;
   ids: Set<string>;
-  reasons: string[];
+  named: DeadLetterEntry[];
 }
 
 export class AlertMonitor {
@@ -74,26 +78,45 @@ export class AlertMonitor {
     return false;
   }
 
-  private async send(m: AlertMessage): Promise<void> {
+  private async send(event: AlertEvent): Promise<void> {
+    const tz = this.config.erp.timeZone;
+    const m = alertText(event, this.config.ops.alertLang, tz);
+    // Logs stay English whatever language the alerts speak.
+    const subject = alertIn(event, 'en', tz).subject;
     for (const c of this.channels) {
       try {
         await c.send(m);
       } catch (err) {
-        this.log.warn({ err, channel: c.name, subject: m.subject }, 'alert could not be sent');
+        this.log.warn({ err, channel: c.name, subject }, 'alert could not be sent');
       }
     }
-    this.log.info({ subject: m.subject, channels: this.channels.map((c) => c.name) }, 'alert sent');
+    this.log.info({ subject, channels: this.channels.map((c) => c.name) }, 'alert sent');
   }
 
-  /** Opens or closes a condition; a change sends one message. */
-  private async condition(key: string, active: boolean, opened: AlertMessage, cleared: AlertMessage): Promise<void> {
+  /** Opens or closes a condition; a change sends one message (when there is one for it). */
+  private async condition(key: string, active: boolean, opened: AlertEvent | undefined, cleared: AlertEvent | undefined): Promise<void> {
     if (active && !this.open.has(key)) {
       this.open.add(key);
-      await this.send(opened);
+      if (opened) await this.send(opened);
     } else if (!active && this.open.has(key)) {
       this.open.delete(key);
-      await this.send(cleared);
+      if (cleared) await this.send(cleared);
     }
+  }
+
+  /** The named dead letters with their records' business facts (a row gone from the web has none). */
+  private async deadLetterItems(entries: readonly DeadLetterEntry[]): Promise<DeadLetterItem[]> {
+    const facts = await describeRecords(this.deps.web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map());
+    return Promise.all(
+      entries.map(async (entry) => {
+        const item: DeadLetterItem = { entry };
+        const f = entry.record ? facts.get(`${entry.record.table}:${entry.record.id}`) : undefined;
+        if (f) item.facts = f;
+        const label = entry.mapping ? await mappingWebLabel(this.deps.web, entry.mapping.kind, entry.mapping.webCode).catch(() => undefined) : undefined;
+        if (label) item.mappingLabel = label;
+        return item;
+      }),
+    );
   }
 
   private async reachable(fn: () => Promise<unknown>): Promise<boolean> {
@@ -122,7 +145,7 @@ export class AlertMonitor {
     // Workers that wait for a dependency say so in Redis: one alert when an outage outlasts the
     // grace, one when it is over; the documents queued meanwhile are waiting, not failed.
     const outages = redisUp ? await this.status.outages().catch(() => []) : [];
-    for (const [dep, name, up] of [['web', 'web database', webUp], ['erp', 'ERP database', erpUp]] as const) {
+    for (const [dep, up] of [['web', webUp], ['erp', erpUp]] as const) {
       const outage = outages.find((o) => o.dependency === dep);
       const down = !up || Boolean(outage);
       if (!down && this.downSince.delete(dep)) this.recoveredAt.set(dep, now);
@@ -131,20 +154,19 @@ export class AlertMonitor {
       const announced = down && now - since >= this.config.ops.outageAlertGraceMs;
       // Only a change of state sends anything: hold the condition while within the grace.
       if (down && !announced) continue;
-      const text = describeOutage({ dependency: dep, since: new Date(since).toISOString(), queued: outage?.queued ?? 0 }, this.config.erp.timeZone);
       await this.condition(
-        `down:${name}`,
+        `down:${dep === 'web' ? 'web database' : 'ERP database'}`,
         announced,
-        { subject: `${name} unreachable: ${text.en}`, text: `mikrosync cannot reach the ${name}; the documents wait and are posted when it answers.\n${text.en}\n${text.tr}` },
-        { subject: `${name} reachable again`, text: `The ${name} answers again; the queued documents are being posted.\n${name === 'ERP database' ? 'ERP' : 'Web veritabanı'} yeniden yanıt veriyor; bekleyen belgeler işleniyor.` },
+        { kind: 'down', dependency: dep, since: new Date(since).toISOString(), queued: outage?.queued ?? 0 },
+        { kind: 'up', dependency: dep },
       );
     }
     if (!redisUp) {
       // Without Redis there is no lease to share: every producer reports it.
-      await this.condition('down:redis', true, { subject: 'Redis unreachable', text: 'mikrosync cannot reach Redis: no job moves.' }, { subject: '', text: '' });
+      await this.condition('down:redis', true, { kind: 'redisDown' }, undefined);
       return;
     }
-    await this.condition('down:redis', false, { subject: '', text: '' }, { subject: 'Redis reachable again', text: 'Redis answers again.' });
+    await this.condition('down:redis', false, undefined, { kind: 'redisUp' });
     if (!webUp || !(await this.isLeader())) return;
 
     const s = await this.status.snapshot();
@@ -153,9 +175,9 @@ export class AlertMonitor {
       if (this.seenDead.has(d.id)) continue;
       this.seenDead.add(d.id);
       if (!this.primed) continue; // those already there at start-up were announced before
-      const g = this.groups.get(d.queue) ?? { firstSeenAt: now, ids: new Set(), reasons: [] };
+      const g = this.groups.get(d.queue) ?? { firstSeenAt: now, ids: new Set(), named: [] };
       g.ids.add(d.id);
-      if (g.reasons.length < 3) g.reasons.push(`${d.record ? `${d.record.table} ${d.record.id}: ` : ''}${d.reason}`);
+      if (g.named.length < DEAD_LETTERS_NAMED) g.named.push(d);
       this.groups.set(d.queue, g);
     }
     this.primed = true;
@@ -165,10 +187,7 @@ export class AlertMonitor {
       this.groups.delete(flow);
       this.lastDeadMessage.set(flow, now);
       this.open.add(`dead:${flow}`);
-      await this.send({
-        subject: `${g.ids.size} job(s) of flow ${flow} in the dead-letter queue`,
-        text: `${g.ids.size} job(s) of flow ${flow} failed for good and wait in the dead-letter queue.\n\n${g.reasons.map((r) => `- ${r}`).join('\n')}${g.ids.size > g.reasons.length ? `\n- … and ${g.ids.size - g.reasons.length} more` : ''}\n\nRe-enqueue or discard them on the status page (/status) or with: mikrosync dlq list`,
-      });
+      await this.send({ kind: 'deadLetters', flow, count: g.ids.size, items: await this.deadLetterItems(g.named) });
     }
     // A flow behind because a dependency is down is announced by the outage alert alone: its
     // staleness and idle queue follow from the outage, during it and while the backlog drains.
@@ -176,20 +195,20 @@ export class AlertMonitor {
       (DOMAIN_DEPENDENCIES[flow] ?? []).some((d: Dependency) => this.downSince.has(d) || now - (this.recoveredAt.get(d) ?? -Infinity) < OUTAGE_DRAIN_GRACE_MS);
     for (const f of s.flows) {
       if (f.deadLetters === 0 && !this.groups.has(f.flow)) {
-        await this.condition(`dead:${f.flow}`, false, { subject: '', text: '' }, { subject: `flow ${f.flow}: dead-letter queue cleared`, text: `No job of flow ${f.flow} waits in the dead-letter queue any more.` });
+        await this.condition(`dead:${f.flow}`, false, undefined, { kind: 'deadLettersCleared', flow: f.flow });
       }
       if (waitsForOutage(f.flow)) continue;
       await this.condition(
         `stale:${f.flow}`,
         f.reasons.includes('stale'),
-        { subject: `flow ${f.flow} is stale`, text: `Flow ${f.flow} is ${f.stalenessSeconds} s behind (threshold ${f.staleAfterSeconds} s).` },
-        { subject: `flow ${f.flow} is up to date again`, text: `Flow ${f.flow} caught up.` },
+        { kind: 'stale', flow: f.flow, behindSeconds: f.stalenessSeconds, thresholdSeconds: f.staleAfterSeconds },
+        { kind: 'caughtUp', flow: f.flow },
       );
       await this.condition(
         `noworker:${f.flow}`,
         f.reasons.includes('no_worker'),
-        { subject: `flow ${f.flow} has no worker`, text: `${f.queue.waiting} job(s) of flow ${f.flow} wait and no worker consumes its queue. Start one: mikrosync worker --domain ${f.flow}` },
-        { subject: `flow ${f.flow} has a worker again`, text: `A worker consumes flow ${f.flow} again.` },
+        { kind: 'noWorker', flow: f.flow, waiting: f.queue.waiting },
+        { kind: 'workerAgain', flow: f.flow },
       );
     }
   }

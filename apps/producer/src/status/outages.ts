@@ -1,6 +1,6 @@
 /**
  * Outages as operators read them: "waiting for the ERP since 14:02, 223 documents queued", in
- * Turkish and English, for the status page, the alerts and /readyz.
+ * Turkish and English, for the status page and /readyz (the alerts render theirs from message keys).
  */
 import { DOMAIN_DEPENDENCIES, type Dependency } from '@mikrosync/connectors/queue';
 import type { Domain } from '@mikrosync/core';

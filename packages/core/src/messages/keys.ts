@@ -7,7 +7,8 @@
  * Naming: `table.*` table labels, `record.*` the noun of one record, `counter.*` counters (with
  * `.hint` legends), `why.*` reasons for amber / red, `err.*` reasons of dead letters (with `.fix`),
  * `audit.*` audit actions, `api.*` answers to the page's actions, `mapping.*` mapping kinds,
- * `state.*` / `timeline.*` the tracker, `summary.*` the daily summary.
+ * `state.*` / `timeline.*` the tracker, `summary.*` the daily summary, `alert.*` the alerts (webhook and
+ * e-mail; each with a short `.subject` and a `.body`).
  * The flow labels are in the domain manifests (../domains/), next to the rest of each domain.
  */
 const none = [] as const;
@@ -263,6 +264,33 @@ export const MESSAGE_PARAMS = {
   'summary.none': none,
   'summary.subject': ['date', 'posted', 'failed', 'waiting'],
   'summary.generated': ['at'],
+  // Alerts (webhook and e-mail): a short subject and a body each; `{flow}` is the flow's label
+  'alert.dead.subject': ['flow', 'count'],
+  'alert.dead.body': ['flow', 'count'],
+  'alert.dead.more': ['count'],
+  'alert.dead.hint': none,
+  'alert.deadCleared.subject': ['flow'],
+  'alert.deadCleared.body': ['flow'],
+  'alert.stale.subject': ['flow'],
+  'alert.stale.body': ['flow', 'behind', 'threshold'],
+  'alert.caughtUp.subject': ['flow'],
+  'alert.caughtUp.body': ['flow'],
+  'alert.noWorker.subject': ['flow'],
+  'alert.noWorker.body': ['flow', 'count', 'domain'],
+  'alert.workerAgain.subject': ['flow'],
+  'alert.workerAgain.body': ['flow'],
+  'alert.down.erp.subject': none,
+  'alert.down.erp.body': ['since', 'queued'],
+  'alert.down.web.subject': none,
+  'alert.down.web.body': ['since', 'queued'],
+  'alert.up.erp.subject': none,
+  'alert.up.erp.body': none,
+  'alert.up.web.subject': none,
+  'alert.up.web.body': none,
+  'alert.down.redis.subject': none,
+  'alert.down.redis.body': none,
+  'alert.up.redis.subject': none,
+  'alert.up.redis.body': none,
 } as const satisfies Record<string, readonly string[]>;
 
 export type MessageKey = keyof typeof MESSAGE_PARAMS;

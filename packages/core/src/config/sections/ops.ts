@@ -12,6 +12,7 @@ export const ops = section(
     ALERT_EMAIL_TO: list().describe('comma-separated recipients'),
     ALERT_GROUP_MINUTES: int(5, 0, 1440).describe('at most one dead-letter message per flow in this window'),
     ALERT_CHECK_INTERVAL_MS: int(30000, 200),
+    ALERT_LANG: z.enum(['tr', 'en', 'both']).default('both').describe('language of the alerts: tr, en or both (Turkish first, then English)'),
     OUTAGE_ALERT_GRACE_MS: int(30000, 0).describe('the ERP or the web database down this long is announced (one alert), and its recovery'),
     LOG_DIR: z.string().optional().describe('also write combined.log, error.log and sync.log here (rotated)'),
     LOG_FILE_MAX_MB: int(10, 1, 10_000),
@@ -27,6 +28,8 @@ export const ops = section(
     /** At most one dead-letter message per flow in this many minutes. */
     alertGroupMinutes: e.ALERT_GROUP_MINUTES,
     alertCheckIntervalMs: e.ALERT_CHECK_INTERVAL_MS,
+    /** The language of alert subjects and bodies; `both` is Turkish first, then English. */
+    alertLang: e.ALERT_LANG,
     /** A dependency down this long is announced (shorter blips are not). */
     outageAlertGraceMs: e.OUTAGE_ALERT_GRACE_MS,
     logDir: e.LOG_DIR,
