@@ -1,13 +1,16 @@
 /**
- * Operating mikrosync: alerts to a webhook and to e-mail (grouped, with recovery), the write
+ * Operating mikrosync: alerts to a webhook and to e-mail (grouped, with recovery; Turkish and English,
+ * documents by their business identity), the write
  * endpoints of the status page (credentials, origin, audit log), no secret on the page, log files.
  */
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { smtpReceiver, type SmtpReceiver } from '../support/smtp.js';
+import { readMail, smtpReceiver, type SmtpReceiver } from '../support/smtp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRedis, DeadLetterQueue, QueueRegistry } from '@mikrosync/connectors';
+import { deadLetterSchema } from '@mikrosync/core';
+import { AlertMonitor, configuredChannels, StatusService } from '@mikrosync/producer';
 import { createTestEnv, ERP_UNDER_TEST, waitFor, type TestEnv } from '../support/test-env.js';
 import { insertCollection, seedErpMasterData, seedWebMasterData, type SeededIds } from '../support/seed.js';
 import { startCli, type CliProcess } from '../support/processes.js';
@@ -15,6 +18,11 @@ import { startAlertHook, type AlertHook } from '../support/alert-hook.js';
 
 const ADMIN = { user: 'operator', password: 'S3CRET-admin-pass' };
 const basic = (u: string, p: string) => `Basic ${Buffer.from(`${u}:${p}`).toString('base64')}`;
+
+// A collection of SERHAN KALAY with amount 0, as the alerts name it (seed: number T-xxxxxxxx, 12.11.2025).
+const COLLECTION_TR = /- Tahsilat T-[0-9a-f]{8} · SERHAN KALAY · 0,00 TL · 12\.11\.2025: tutar 0(\.00)?; 0'dan büyük olmalı\./;
+const COLLECTION_EN = /- Collection T-[0-9a-f]{8} · SERHAN KALAY · 0\.00 TL · 12\/11\/2025: amount \(tutar\) is 0(\.00)?; it must be greater than 0\./;
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
 describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations', () => {
   let t: TestEnv;
@@ -68,15 +76,53 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('operations', () => {
     await waitFor('e-mail', async () => smtp.mails.length > 0 || undefined, 15_000);
     await new Promise((r) => setTimeout(r, 2000)); // no second message may follow
     expect(hook.messages).toHaveLength(1);
-    expect(hook.messages[0]!.text).toMatch(/20 job\(s\) of flow collections in the dead-letter queue/);
-    expect(hook.messages[0]!.text).toMatch(/amount \(tutar\) is 0/);
+    // ALERT_LANG defaults to both: Turkish first, then English; the flow by its label.
+    const posted = hook.messages[0]!.text;
+    expect(posted.split('\n')[0]).toBe('*Tahsilat ve tediyeler: hata kuyruğunda 20 belge / Collections and payments: 20 job(s) in the dead-letter queue*');
+    expect(posted).toMatch(COLLECTION_TR);
+    expect(posted).toMatch(COLLECTION_EN);
+    expect(posted.indexOf('Tahsilat T-')).toBeLessThan(posted.indexOf('Collection T-'));
+    expect(posted).not.toMatch(UUID);
+    expect(posted.trimEnd()).toMatch(/\(\/status\) or with: mikrosync dlq list$/);
     expect(smtp.mails).toHaveLength(1);
-    expect(smtp.mails[0]).toMatch(/Subject: \[mikrosync\] 20 job\(s\) of flow collections/);
+    const mail = readMail(smtp.mails[0]!);
+    expect(mail.subject).toBe('[mikrosync] Tahsilat ve tediyeler: hata kuyruğunda 20 belge / Collections and payments: 20 job(s) in the dead-letter queue');
+    expect(mail.text).toMatch(/^Tahsilat ve tediyeler akışında 20 belge kalıcı olarak aktarılamadı/);
+    expect(mail.text).toMatch(COLLECTION_TR);
+    expect(mail.text).toContain('Durum sayfasında (/status)');
+    expect(mail.text).not.toMatch(UUID);
 
     for (const d of await dlq.list(0, 99)) await dlq.discard(d.id);
     await waitFor('recovery message', async () => hook.messages.length === 2 || undefined, 15_000);
-    expect(hook.messages[1]!.text).toMatch(/flow collections: dead-letter queue cleared/);
+    expect(hook.messages[1]!.text).toMatch(/^\*Tahsilat ve tediyeler: hata kuyruğu boşaldı \/ Collections and payments: dead-letter queue cleared\*/);
     await waitFor('recovery e-mail', async () => smtp.mails.length === 2 || undefined, 15_000);
+  });
+
+  it('with ALERT_LANG=en a dead-letter e-mail is English only, naming the collection the same way', async () => {
+    // A dead letter of the fleet, copied under a prefix of its own: the fleet's monitor holds the lease of its prefix.
+    const id = await insertCollection(t.web, { cari_hesap_id: ids.serhan, tahsilat_tipi: 'nakit', kasa_id: ids.kasa001, tutar: 0 });
+    const dead = await waitFor('the dead letter', async () => (await new DeadLetterQueue(queues).list(0, 99)).find((d) => d.record?.id === id), 30_000);
+    const english = await smtpReceiver();
+    const prefix = `${t.config.redis.prefix}en`;
+    const config = { ...t.config, redis: { ...t.config.redis, prefix }, ops: { ...t.config.ops, alertLang: 'en' as const, alertWebhookUrl: undefined, alertSmtpUrl: english.url } };
+    const registry = new QueueRegistry(createRedis(config.redis), { prefix, attempts: 1, backoffMs: 100 });
+    try {
+      const monitor = new AlertMonitor(config, t.log, new StatusService(config, t.web, registry), { queues: registry, web: t.web, erp: t.erp }, configuredChannels(config, t.log), 0);
+      await monitor.check(); // the first look: what is there already was announced before
+      await new DeadLetterQueue(registry).add(deadLetterSchema.parse(dead));
+      await monitor.check();
+      const raw = await waitFor('English e-mail', async () => english.mails.find((m) => /dead-letter queue/.test(readMail(m).subject)), 10_000);
+      const mail = readMail(raw);
+      expect(mail.subject).toBe('[mikrosync] Collections and payments: 1 job(s) in the dead-letter queue');
+      expect(mail.text).toMatch(/^1 job\(s\) of flow Collections and payments failed for good/);
+      expect(mail.text).toMatch(COLLECTION_EN);
+      expect(mail.text).not.toMatch(/Tahsilat|tutar 0|akış/);
+      expect(mail.text).not.toMatch(UUID);
+    } finally {
+      await registry.close();
+      registry.connection.disconnect();
+      english.close();
+    }
   });
 
   it('write endpoints refuse requests without credentials, from another origin, or not JSON; allowed ones are audited', async () => {

@@ -6,3 +6,5 @@ export * from './dlq-actions.js';
 export * from './run-task.js';
 export * from './status/status-service.js';
 export { SummaryMailer, summaryData, summaryHtml } from './console/summary.js';
+export { AlertMonitor } from './alerts/monitor.js';
+export { configuredChannels } from './alerts/channels.js';
