@@ -7,7 +7,7 @@
  */
 import type { Config, Domain, Logger } from '@mikrosync/core';
 import type { ErpClient } from '@mikrosync/connectors/erp';
-import { describeRecords, mappingWebLabel, type WebPool } from '@mikrosync/connectors/web';
+import { describeRecords, mappingWebLabel, type RecordFacts, type WebPool } from '@mikrosync/connectors/web';
 import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type DeadLetterEntry, type Dependency, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel } from './channels.js';
@@ -106,7 +106,7 @@ export class AlertMonitor {
 
   /** The named dead letters with their records' business facts (a row gone from the web has none). */
   private async deadLetterItems(entries: readonly DeadLetterEntry[]): Promise<DeadLetterItem[]> {
-    const facts = await describeRecords(this.deps.web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map());
+    const facts = await describeRecords(this.deps.web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map<string, RecordFacts>());
     return Promise.all(
       entries.map(async (entry) => {
         const item: DeadLetterItem = { entry };
@@ -155,7 +155,7 @@ export class AlertMonitor {
       // Only a change of state sends anything: hold the condition while within the grace.
       if (down && !announced) continue;
       await this.condition(
-        `down:${dep === 'web' ? 'web database' : 'ERP database'}`,
+        `down:${dep}`,
         announced,
         { kind: 'down', dependency: dep, since: new Date(since).toISOString(), queued: outage?.queued ?? 0 },
         { kind: 'up', dependency: dep },
