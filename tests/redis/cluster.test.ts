@@ -69,7 +69,8 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('Redis Cluster (3 masters)', () => {
     expect(dead.reason).toMatch(/int_kodmap_cari/);
     const listed = await runCli(['dlq', 'list'], t.env);
     expect(listed.code, listed.output).toBe(0);
-    expect(listed.output).toContain(id);
+    expect(listed.output).toContain(`id: ${dead.id}`);
+    expect(listed.output).toContain('KUME TOPTAN');
 
     await t.erpSql.query(`INSERT INTO "CARI_HESAPLAR" ("cari_kod", "cari_unvan1") VALUES ('KUME', 'KUME TOPTAN')`);
     await t.web.query('INSERT INTO int_kodmap_cari (web_cari_id, erp_cari_kod) VALUES ($1, $2)', [stranger, 'KUME']);

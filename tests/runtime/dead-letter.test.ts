@@ -32,6 +32,19 @@ describe.skipIf(ERP_UNDER_TEST !== 'pg')('re-enqueuing a dead letter', () => {
     expect(outbox.status).toBe('failed');
     expect(outbox.last_error).toBe(dead.reason);
 
+    // The operator's list names the collection by its customer and amount, in Turkish unless asked otherwise.
+    const listed = await runCli(['dlq', 'list'], s.t.env);
+    expect(listed.code, listed.output).toBe(0);
+    expect(listed.output).toContain(`id: ${dead.id}`);
+    expect(listed.output).toMatch(/Tahsilat ve tediyeler · Tahsilat .* · ADA TOPTAN · 75,00 TL/);
+    expect(listed.output).toMatch(/Neden: .*ADA TOPTAN.* carisinin Mikro cari kodu yok/);
+    expect(listed.output).toMatch(/Çözüm: bu müşterinin Mikro carisini seçin/);
+    // The record's own id appears only inside the dead letter's id, on its last line.
+    expect(listed.output.split(id).length - 1).toBe(1);
+    const english = await runCli(['dlq', 'list', '--lang', 'en'], s.t.env);
+    expect(english.output).toMatch(/Reason: account .*ADA TOPTAN.* has no ERP account code/);
+    expect(english.output).toMatch(/failed .* after 1 attempt\(s\), will not succeed by retrying/);
+
     // The operator adds the mapping and re-enqueues by hand.
     await s.t.erpSql.query(`INSERT INTO "CARI_HESAPLAR" ("cari_kod", "cari_unvan1") VALUES ('ADA', 'ADA TOPTAN')`);
     await s.t.web.query('INSERT INTO int_kodmap_cari (web_cari_id, erp_cari_kod) VALUES ($1, $2)', [stranger, 'ADA']);

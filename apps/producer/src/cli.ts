@@ -98,7 +98,7 @@ for (const [name, what] of [
     .action(lazy('service', (m) => (name === 'install' ? m.runServiceInstall : m.runServiceUninstall)));
 }
 const dlq = program.command('dlq').description('the dead-letter queue');
-dlq.command('list').option('--json').action(lazy('dlq', (m) => m.dlqCommands.list));
+dlq.command('list').option('--json', 'the raw entries').option('--lang <lang>', 'tr (default) or en', 'tr').action(lazy('dlq', (m) => m.dlqCommands.list));
 dlq.command('show').argument('<id>').action(lazy('dlq', (m) => m.dlqCommands.show));
 dlq.command('requeue').argument('[ids...]').option('--all', 'every dead letter').action(lazy('dlq', (m) => m.dlqCommands.requeue));
 dlq.command('discard').argument('<ids...>').action(lazy('dlq', (m) => m.dlqCommands.discard));

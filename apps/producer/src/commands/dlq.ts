@@ -2,11 +2,15 @@
 import { createWebPool } from '@mikrosync/connectors/web';
 import { connectRedisForCommand, DeadLetterQueue, prefixHasKeys, QueueRegistry } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
-import type { Logger } from '@mikrosync/core';
+import { DOMAINS, formatClock, formatDate, langOf, t, type Config, type Domain, type Lang, type Logger } from '@mikrosync/core';
 import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } from '../dlq-actions.js';
 import { emptyPrefixNote } from './ops.js';
+import { deadLetterViews, type DeadLetterView } from '../console/status-view.js';
+import { flowLabel } from '../console/views.js';
 
 interface DlqSession {
+  config: Config;
+  queues: QueueRegistry;
   dlq: DeadLetterQueue;
   web: ReturnType<typeof createWebPool>;
   log: Logger;
@@ -24,7 +28,7 @@ async function withDlq<T>(fn: (s: DlqSession) => Promise<T>, readOnly = false): 
     if (!(await prefixHasKeys(redis, config.redis.prefix))) process.stderr.write(`${emptyPrefixNote(config)}\n`);
   };
   try {
-    return await fn({ dlq: new DeadLetterQueue(queues), web, log, noteIfEmpty });
+    return await fn({ config, queues, dlq: new DeadLetterQueue(queues), web, log, noteIfEmpty });
   } finally {
     await queues.close();
     redis.disconnect();
@@ -33,16 +37,18 @@ async function withDlq<T>(fn: (s: DlqSession) => Promise<T>, readOnly = false): 
 }
 
 export const dlqCommands = {
-  list: (opts: { json?: boolean }) =>
-    withDlq(async ({ dlq, noteIfEmpty }) => {
+  /** The operator's list: each record by its business identity, reason and fix in `--lang` (default Turkish). */
+  list: (opts: { json?: boolean; lang?: string }) =>
+    withDlq(async ({ config, queues, web, dlq, noteIfEmpty }) => {
       const entries = await dlq.list(0, 999);
       if (entries.length === 0) await noteIfEmpty();
       if (opts.json) return void process.stdout.write(`${JSON.stringify(entries, null, 2)}\n`);
-      if (entries.length === 0) return void process.stdout.write('the dead-letter queue is empty\n');
-      for (const e of entries) {
-        const rec = e.record ? `${e.record.table} ${e.record.id}` : e.jobId;
-        process.stdout.write(`${e.id}\n  ${e.queue} | ${rec} | ${e.failedAt} | ${e.attempts} attempt(s)${e.permanent ? ', permanent' : ''}\n  ${e.reason}\n`);
-      }
+      const lang = langOf(opts.lang);
+      if (entries.length === 0) return void process.stdout.write(`${t(lang, 'cli.dlq.empty')}\n`);
+      const views = await deadLetterViews({ config, web, queues }, entries, lang);
+      const permanent = new Set(entries.filter((e) => e.permanent).map((e) => e.id));
+      for (const v of views) process.stdout.write(describeDeadLetter(v, permanent.has(v.id), lang, config.erp.timeZone));
+      process.stdout.write(`\n${t(lang, 'cli.dlq.hint')}\n`);
     }, true),
   show: (id: string) =>
     withDlq(async ({ dlq }) => {
@@ -85,3 +91,19 @@ export const dlqCommands = {
       process.stdout.write(`purged ${await purgeDeadLetters(dlq, web, log, cliOperator())} dead letter(s)\n`);
     }),
 };
+
+/** One dead letter as `dlq list` prints it: the flow and record as the operator knows them, when, why, what to do, and its id for the other dlq commands. */
+export function describeDeadLetter(v: DeadLetterView, permanent: boolean, lang: Lang, timeZone: string): string {
+  const flow = (DOMAINS as readonly string[]).includes(v.flow) ? flowLabel(v.flow as Domain, lang) : v.flow;
+  const at = `${formatDate(v.failedAt, lang, timeZone)} ${formatClock(v.failedAt, timeZone)}`;
+  const failed = t(lang, 'cli.dlq.failed', { at, attempts: v.attempts }) + (permanent ? `, ${t(lang, 'cli.dlq.permanent')}` : '');
+  return [
+    [flow, v.record?.label ?? v.jobId].join(' · '),
+    `  ${failed}`,
+    `  ${t(lang, 'cli.dlq.reason', { reason: v.reason })}`,
+    `  ${t(lang, 'cli.dlq.fix', { fix: v.fix })}`,
+    // Last: what `requeue`, `discard` and `show` take.
+    `  id: ${v.id}`,
+    '',
+  ].join('\n');
+}

@@ -266,5 +266,11 @@ export const en = {
   'alert.down.redis.subject': 'Redis unreachable',
   'alert.down.redis.body': 'mikrosync cannot reach Redis: no job moves.',
   'alert.up.redis.subject': 'Redis reachable again',
+  'cli.dlq.empty': 'the dead-letter queue is empty',
+  'cli.dlq.failed': 'failed {at} after {attempts} attempt(s)',
+  'cli.dlq.permanent': 'will not succeed by retrying',
+  'cli.dlq.reason': 'Reason: {reason}',
+  'cli.dlq.fix': 'Fix: {fix}',
+  'cli.dlq.hint': 'Once fixed: mikrosync dlq requeue <id> (or the operations console, /status). Details: mikrosync dlq show <id>',
   'alert.up.redis.body': 'Redis answers again.',
 } as const satisfies MessageTexts;

@@ -8,7 +8,7 @@
  * `.hint` legends), `why.*` reasons for amber / red, `err.*` reasons of dead letters (with `.fix`),
  * `audit.*` audit actions, `api.*` answers to the page's actions, `mapping.*` mapping kinds,
  * `state.*` / `timeline.*` the tracker, `summary.*` the daily summary, `alert.*` the alerts (webhook and
- * e-mail; each with a short `.subject` and a `.body`).
+ * e-mail; each with a short `.subject` and a `.body`), `cli.*` what the CLI prints for an operator.
  * The flow labels are in the domain manifests (../domains/), next to the rest of each domain.
  */
 const none = [] as const;
@@ -291,6 +291,13 @@ export const MESSAGE_PARAMS = {
   'alert.down.redis.body': none,
   'alert.up.redis.subject': none,
   'alert.up.redis.body': none,
+  // The CLI (`mikrosync dlq list`)
+  'cli.dlq.empty': none,
+  'cli.dlq.failed': ['at', 'attempts'],
+  'cli.dlq.permanent': none,
+  'cli.dlq.reason': ['reason'],
+  'cli.dlq.fix': ['fix'],
+  'cli.dlq.hint': none,
 } as const satisfies Record<string, readonly string[]>;
 
 export type MessageKey = keyof typeof MESSAGE_PARAMS;

@@ -266,5 +266,11 @@ export const tr = {
   'alert.down.redis.subject': "Redis'e ulaşılamıyor",
   'alert.down.redis.body': "mikrosync Redis'e ulaşamıyor: hiçbir iş ilerlemiyor.",
   'alert.up.redis.subject': 'Redis yeniden yanıt veriyor',
+  'cli.dlq.empty': 'hata kuyruğu boş',
+  'cli.dlq.failed': '{at} tarihinde {attempts} denemeden sonra başarısız oldu',
+  'cli.dlq.permanent': 'yeniden denemekle düzelmez',
+  'cli.dlq.reason': 'Neden: {reason}',
+  'cli.dlq.fix': 'Çözüm: {fix}',
+  'cli.dlq.hint': 'Düzelttikten sonra: mikrosync dlq requeue <id> (ya da işlem ekranı, /status). Ayrıntı: mikrosync dlq show <id>',
   'alert.up.redis.body': 'Redis yeniden yanıt veriyor.',
 } as const satisfies MessageTexts;
