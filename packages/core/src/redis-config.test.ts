@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { loadConfig } from './config/index.js';
 import { ConfigError } from './errors.js';
 import { parseRedisNodes, redisKeyPrefix } from './redis-config.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../config/index.js';
 import { CAPTURE_SOURCES, DOMAIN_MANIFESTS, DOMAINS, defaultTaskOf, sourceFor, tablesOfJob } from './index.js';
 
 describe('domain manifests', () => {

@@ -4,7 +4,7 @@
  * apps/workers/src/domains/<folder>; the producer, the status page and the CLI read only these.
  * Manifests hold data and `cron(c)` functions only, so every process can load them.
  */
-import type { Config } from '../config.js';
+import type { Config } from '../config/index.js';
 
 /** What a domain may depend on: the ERP database and the web database. */
 export const DEPENDENCIES = ['erp', 'web'] as const;

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { isLoopbackHost, loadConfig, type Config } from './config.js';
-import { ConfigError } from './errors.js';
+import { isLoopbackHost, loadConfig, type Config } from './index.js';
+import { ConfigError } from '../errors.js';
 
 const WEB_SECRET = 'W3bPassw0rd!secret';
 const MINIMAL = {

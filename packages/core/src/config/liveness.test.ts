@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
-import { ConfigError } from './errors.js';
+import { loadConfig } from './index.js';
+import { ConfigError } from '../errors.js';
 
 const MINIMAL = { WEB_DATABASE_URL: 'postgres://app@db.example:5432/app', ERP_DIALECT: 'pg', ERP_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/mikro' };
 
