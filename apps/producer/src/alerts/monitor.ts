@@ -7,11 +7,12 @@
  */
 import type { Config, Domain, Logger } from '@mikrosync/core';
 import type { ErpClient } from '@mikrosync/connectors/erp';
-import { describeRecords, mappingWebLabel, type RecordFacts, type WebPool } from '@mikrosync/connectors/web';
+import type { WebPool } from '@mikrosync/connectors/web';
 import { clearOutage, DOMAIN_DEPENDENCIES, markOutage, type DeadLetterEntry, type Dependency, type QueueRegistry } from '@mikrosync/connectors/queue';
 import type { StatusService } from '../status/status-service.js';
 import type { AlertChannel } from './channels.js';
-import { alertIn, alertText, type AlertEvent, type DeadLetterItem } from './texts.js';
+import { alertIn, alertText, type AlertEvent } from './texts.js';
+import { deadLetterItems } from '../console/status-view.js';
 
 /** How many dead letters of a group an alert names; the rest are counted. */
 const DEAD_LETTERS_NAMED = 3;
@@ -104,21 +105,6 @@ export class AlertMonitor {
     }
   }
 
-  /** The named dead letters with their records' business facts (a row gone from the web has none). */
-  private async deadLetterItems(entries: readonly DeadLetterEntry[]): Promise<DeadLetterItem[]> {
-    const facts = await describeRecords(this.deps.web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map<string, RecordFacts>());
-    return Promise.all(
-      entries.map(async (entry) => {
-        const item: DeadLetterItem = { entry };
-        const f = entry.record ? facts.get(`${entry.record.table}:${entry.record.id}`) : undefined;
-        if (f) item.facts = f;
-        const label = entry.mapping ? await mappingWebLabel(this.deps.web, entry.mapping.kind, entry.mapping.webCode).catch(() => undefined) : undefined;
-        if (label) item.mappingLabel = label;
-        return item;
-      }),
-    );
-  }
-
   private async reachable(fn: () => Promise<unknown>): Promise<boolean> {
     try {
       await Promise.race([fn(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
@@ -187,7 +173,7 @@ export class AlertMonitor {
       this.groups.delete(flow);
       this.lastDeadMessage.set(flow, now);
       this.open.add(`dead:${flow}`);
-      await this.send({ kind: 'deadLetters', flow, count: g.ids.size, items: await this.deadLetterItems(g.named) });
+      await this.send({ kind: 'deadLetters', flow, count: g.ids.size, items: await deadLetterItems(this.deps.web, g.named) });
     }
     // A flow behind because a dependency is down is announced by the outage alert alone: its
     // staleness and idle queue follow from the outage, during it and while the backlog drains.

@@ -3,22 +3,14 @@
  * label, dead letters by the record's business label and their reason rendered from its message
  * key, as the console lists them. Pure: the monitor decides when to send and gathers the facts.
  */
-import { DOMAINS, formatClock, formatDuration, t, type DeadLetter, type Domain, type Lang } from '@mikrosync/core';
+import { formatClock, formatDuration, t, type Domain, type Lang } from '@mikrosync/core';
 import type { Dependency } from '@mikrosync/connectors/queue';
-import type { RecordFacts } from '@mikrosync/connectors/web';
-import { flowLabel, reasonOf, recordView } from '../console/views.js';
+import { flowLabel, reasonOf, recordView, type DeadLetterItem } from '../console/views.js';
+
+export type { DeadLetterItem };
 import type { AlertMessage } from './channels.js';
 
 export type AlertLang = Lang | 'both';
-
-/** One dead letter of a grouped alert, with what the web knows of its record. */
-export interface DeadLetterItem {
-  entry: Pick<DeadLetter, 'reason' | 'says' | 'mapping' | 'record'>;
-  /** The record's business facts; absent when the web row is gone (or it is a task's). */
-  facts?: RecordFacts;
-  /** How the page names the web row of a missing mapping. */
-  mappingLabel?: string;
-}
 
 export type AlertEvent =
   | { kind: 'deadLetters'; flow: string; count: number; items: readonly DeadLetterItem[] }
@@ -31,11 +23,6 @@ export type AlertEvent =
   | { kind: 'up'; dependency: Dependency }
   | { kind: 'redisDown' }
   | { kind: 'redisUp' };
-
-/** A queue's flow label; a queue that is no domain's (a newer version's) shows its name. */
-function flowName(flow: string, lang: Lang): string {
-  return (DOMAINS as readonly string[]).includes(flow) ? flowLabel(flow as Domain, lang) : flow;
-}
 
 function deadLetterLines(e: Extract<AlertEvent, { kind: 'deadLetters' }>, lang: Lang, timeZone: string): string {
   const lines = e.items.map(({ entry, facts, mappingLabel }) => {
@@ -50,29 +37,29 @@ function deadLetterLines(e: Extract<AlertEvent, { kind: 'deadLetters' }>, lang: 
 export function alertIn(e: AlertEvent, lang: Lang, timeZone: string): AlertMessage {
   switch (e.kind) {
     case 'deadLetters': {
-      const p = { flow: flowName(e.flow, lang), count: e.count };
+      const p = { flow: flowLabel(e.flow, lang), count: e.count };
       const text = `${t(lang, 'alert.dead.body', p)}\n\n${deadLetterLines(e, lang, timeZone)}\n\n${t(lang, 'alert.dead.hint')}`;
       return { subject: t(lang, 'alert.dead.subject', p), text };
     }
     case 'deadLettersCleared': {
-      const p = { flow: flowName(e.flow, lang) };
+      const p = { flow: flowLabel(e.flow, lang) };
       return { subject: t(lang, 'alert.deadCleared.subject', p), text: t(lang, 'alert.deadCleared.body', p) };
     }
     case 'stale': {
-      const flow = flowName(e.flow, lang);
+      const flow = flowLabel(e.flow, lang);
       const behind = e.behindSeconds === null ? '?' : formatDuration(e.behindSeconds, lang);
       return { subject: t(lang, 'alert.stale.subject', { flow }), text: t(lang, 'alert.stale.body', { flow, behind, threshold: formatDuration(e.thresholdSeconds, lang) }) };
     }
     case 'caughtUp': {
-      const p = { flow: flowName(e.flow, lang) };
+      const p = { flow: flowLabel(e.flow, lang) };
       return { subject: t(lang, 'alert.caughtUp.subject', p), text: t(lang, 'alert.caughtUp.body', p) };
     }
     case 'noWorker': {
-      const flow = flowName(e.flow, lang);
+      const flow = flowLabel(e.flow, lang);
       return { subject: t(lang, 'alert.noWorker.subject', { flow }), text: t(lang, 'alert.noWorker.body', { flow, count: e.waiting, domain: e.flow }) };
     }
     case 'workerAgain': {
-      const p = { flow: flowName(e.flow, lang) };
+      const p = { flow: flowLabel(e.flow, lang) };
       return { subject: t(lang, 'alert.workerAgain.subject', p), text: t(lang, 'alert.workerAgain.body', p) };
     }
     case 'down':

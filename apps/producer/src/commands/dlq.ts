@@ -2,7 +2,7 @@
 import { createWebPool } from '@mikrosync/connectors/web';
 import { connectRedisForCommand, DeadLetterQueue, prefixHasKeys, QueueRegistry } from '@mikrosync/connectors/queue';
 import { boot } from '../runtime-config.js';
-import { DOMAINS, formatClock, formatDate, langOf, t, type Config, type Domain, type Lang, type Logger } from '@mikrosync/core';
+import { formatClock, formatDate, langOf, t, type Config, type Lang, type Logger } from '@mikrosync/core';
 import { cliOperator, discardDeadLetter, purgeDeadLetters, requeueDeadLetter } from '../dlq-actions.js';
 import { emptyPrefixNote } from './ops.js';
 import { deadLetterViews, type DeadLetterView } from '../console/status-view.js';
@@ -94,11 +94,10 @@ export const dlqCommands = {
 
 /** One dead letter as `dlq list` prints it: the flow and record as the operator knows them, when, why, what to do, and its id for the other dlq commands. */
 export function describeDeadLetter(v: DeadLetterView, permanent: boolean, lang: Lang, timeZone: string): string {
-  const flow = (DOMAINS as readonly string[]).includes(v.flow) ? flowLabel(v.flow as Domain, lang) : v.flow;
   const at = `${formatDate(v.failedAt, lang, timeZone)} ${formatClock(v.failedAt, timeZone)}`;
   const failed = t(lang, 'cli.dlq.failed', { at, attempts: v.attempts }) + (permanent ? `, ${t(lang, 'cli.dlq.permanent')}` : '');
   return [
-    [flow, v.record?.label ?? v.jobId].join(' · '),
+    [flowLabel(v.flow, lang), v.record?.label ?? v.jobId].join(' · '),
     `  ${failed}`,
     `  ${t(lang, 'cli.dlq.reason', { reason: v.reason })}`,
     `  ${t(lang, 'cli.dlq.fix', { fix: v.fix })}`,

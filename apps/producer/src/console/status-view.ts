@@ -3,12 +3,12 @@
  * counters with legends, and its dead letters by business identity with reason, fix and, for a
  * missing mapping, what the page can fix in place; audit entries with translated actions and targets.
  */
-import { DOMAINS, formatClock, formatDuration, isMessageKey, queueForDomain, t, type Config, type Domain, type Lang, type MessageKey } from '@mikrosync/core';
-import { describeRecords, mappingWebLabel, type AuditRow, type WebPool } from '@mikrosync/connectors/web';
+import { DOMAINS, formatClock, formatDuration, isMessageKey, queueForDomain, t, type Config, type Lang, type MessageKey } from '@mikrosync/core';
+import { describeRecords, mappingWebLabel, type AuditRow, type RecordFacts, type WebPool } from '@mikrosync/connectors/web';
 import { readHourly, type DeadLetterEntry, type QueueRegistry } from '@mikrosync/connectors/queue';
 import { cronIntervalSeconds } from '../status/flows.js';
 import type { FleetStatus, FlowStatus } from '../status/status-service.js';
-import { flowLabel, reasonOf, recordOfDeadLetterId, recordView, type RecordView } from './views.js';
+import { flowLabel, reasonOf, recordOfDeadLetterId, recordView, type DeadLetterItem, type RecordView } from './views.js';
 import type { MappingKind } from '@mikrosync/core';
 
 export interface DeadLetterView {
@@ -37,28 +37,43 @@ export interface ConsoleDeps {
   queues: QueueRegistry;
 }
 
+/**
+ * What the web knows of each dead letter's record (one read for all of them) and how it names the
+ * web row of a missing mapping: read once, then rendered in any language (page, CLI, alerts).
+ */
+export async function deadLetterItems<E extends DeadLetterEntry>(web: WebPool, entries: readonly E[]): Promise<DeadLetterItem<E>[]> {
+  const facts = await describeRecords(web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map<string, RecordFacts>());
+  return Promise.all(
+    entries.map(async (entry) => {
+      const item: DeadLetterItem<E> = { entry };
+      const f = entry.record ? facts.get(`${entry.record.table}:${entry.record.id}`) : undefined;
+      if (f) item.facts = f;
+      const label = entry.mapping ? await mappingWebLabel(web, entry.mapping.kind, entry.mapping.webCode).catch(() => undefined) : undefined;
+      if (label) item.mappingLabel = label;
+      return item;
+    }),
+  );
+}
+
 /** Dead letters rendered for the page (business label, reason, fix, mapping). */
 export async function deadLetterViews(d: ConsoleDeps, entries: readonly DeadLetterEntry[], lang: Lang): Promise<DeadLetterView[]> {
   const tz = d.config.erp.timeZone;
-  const facts = await describeRecords(d.web, entries.flatMap((e) => (e.record ? [e.record] : []))).catch(() => new Map());
-  return Promise.all(
-    entries.map(async (e) => {
-      const webLabel = e.mapping ? ((await mappingWebLabel(d.web, e.mapping.kind, e.mapping.webCode).catch(() => undefined)) ?? e.mapping.webCode) : undefined;
-      const { reason, fix } = reasonOf(e, lang, webLabel);
-      return {
-        id: e.id,
-        queue: e.queue,
-        jobId: e.jobId,
-        flow: e.queue,
-        record: e.record ? recordView(e.record, facts.get(`${e.record.table}:${e.record.id}`), lang, tz) : null,
-        reason,
-        fix,
-        ...(e.mapping && webLabel ? { mapping: { ...e.mapping, webLabel } } : {}),
-        failedAt: e.failedAt,
-        attempts: e.attempts,
-      };
-    }),
-  );
+  return (await deadLetterItems(d.web, entries)).map(({ entry: e, facts, mappingLabel }) => {
+    const webLabel = e.mapping ? (mappingLabel ?? e.mapping.webCode) : undefined;
+    const { reason, fix } = reasonOf(e, lang, webLabel);
+    return {
+      id: e.id,
+      queue: e.queue,
+      jobId: e.jobId,
+      flow: e.queue,
+      record: e.record ? recordView(e.record, facts, lang, tz) : null,
+      reason,
+      fix,
+      ...(e.mapping && webLabel ? { mapping: { ...e.mapping, webLabel } } : {}),
+      failedAt: e.failedAt,
+      attempts: e.attempts,
+    };
+  });
 }
 
 function ago(iso: string | null | undefined, now: number): number | null {
@@ -120,7 +135,7 @@ export async function auditView(d: ConsoleDeps, rows: readonly AuditRow[], lang:
   return rows.map((r, i) => {
     const key = `audit.${r.action}`;
     const ref = refs[i];
-    const flow = (DOMAINS as readonly string[]).includes(r.target) ? flowLabel(r.target as Domain, lang) : undefined;
+    const flow = (DOMAINS as readonly string[]).includes(r.target) ? flowLabel(r.target, lang) : undefined;
     return {
       at: new Date(r.at).toISOString(),
       who: r.actor,

@@ -3,12 +3,21 @@
  * business identity ("Tahsilat NC-4 · ADA OYUNCAK · 10,00 TL · 12.11.2025"), and a dead letter's
  * reason and fix from its message key (the English reason when it has none).
  */
-import { formatAmount, formatDate, isMessageKey, manifestOf, render, renderFix, t, type DeadLetter, type Domain, type Lang, type MappingKind, type MessageKey } from '@mikrosync/core';
+import { DOMAINS, formatAmount, formatDate, isMessageKey, manifestOf, render, renderFix, t, type DeadLetter, type Domain, type Lang, type MappingKind, type MessageKey } from '@mikrosync/core';
 import type { RecordFacts } from '@mikrosync/connectors/web';
 
-/** A domain as the console shows it (a "flow"), from its manifest. */
-export function flowLabel(flow: Domain, lang: Lang): string {
-  return manifestOf(flow).label[lang];
+/** A domain as the console shows it (a "flow"), from its manifest; a queue that is no domain's (a newer version's) shows its name. */
+export function flowLabel(flow: string, lang: Lang): string {
+  return (DOMAINS as readonly string[]).includes(flow) ? manifestOf(flow as Domain).label[lang] : flow;
+}
+
+/** One dead letter with what the web knows of its record: the input of every operator's view of it. */
+export interface DeadLetterItem<E extends Pick<DeadLetter, 'reason' | 'says' | 'mapping' | 'record'> = Pick<DeadLetter, 'reason' | 'says' | 'mapping' | 'record'>> {
+  entry: E;
+  /** The record's business facts; absent when the web row is gone (or it is a task's). */
+  facts?: RecordFacts;
+  /** How the page names the web row of a missing mapping. */
+  mappingLabel?: string;
 }
 
 /** A table's label; a table without one (a newer version's) shows its name. */
